@@ -1,0 +1,184 @@
+package awsacct
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/aws-vpc-flow-relay/relay/pkg/observe"
+)
+
+// Inventory returns the account's EC2 estate as package observe asks it.
+func (a *Account) Inventory() observe.Inventory { return inventory{a} }
+
+// inventory implements observe.Inventory with EC2 calls.
+type inventory struct{ a *Account }
+
+// Holders finds the instance holding each address. Private and IPv6
+// addresses are looked up on network interfaces, so secondary interfaces
+// count; public addresses through the instances' primary public IPs and
+// the account's Elastic IPs, which are the only public IPv4 addresses an
+// interface can have.
+func (inv inventory) Holders(ctx context.Context, addrs []netip.Addr) (map[netip.Addr]observe.Instance, error) {
+	v4, v6 := splitFamilies(addrs)
+	ids := map[string]bool{}
+	elastic := map[netip.Addr]bool{}
+	if err := inv.interfaceHolders(ctx, "addresses.private-ip-address", v4, ids); err != nil {
+		return nil, err
+	}
+	if err := inv.interfaceHolders(ctx, "ipv6-addresses.ipv6-address", v6, ids); err != nil {
+		return nil, err
+	}
+	if err := inv.elasticHolders(ctx, v4, ids, elastic); err != nil {
+		return nil, err
+	}
+	if err := inv.publicHolders(ctx, v4, ids); err != nil {
+		return nil, err
+	}
+	instances, err := inv.describe(ctx, keys(ids), elastic)
+	if err != nil {
+		return nil, err
+	}
+	return byAddress(instances, addrs), nil
+}
+
+// interfaceHolders adds the instances of the network interfaces that
+// match the filter to ids.
+func (inv inventory) interfaceHolders(ctx context.Context, filter string,
+	values []string, ids map[string]bool) error {
+	if len(values) == 0 {
+		return nil
+	}
+	in := &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{
+		{Name: aws.String(filter), Values: values}}}
+	pages := ec2.NewDescribeNetworkInterfacesPaginator(inv.a.EC2, in)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return classify(err, "ec2:DescribeNetworkInterfaces")
+		}
+		for _, ni := range page.NetworkInterfaces {
+			if ni.Attachment != nil && aws.ToString(ni.Attachment.InstanceId) != "" {
+				ids[aws.ToString(ni.Attachment.InstanceId)] = true
+			}
+		}
+	}
+	return nil
+}
+
+// elasticHolders adds the instances that Elastic IPs among values are
+// associated with to ids, and marks those addresses as Elastic.
+func (inv inventory) elasticHolders(ctx context.Context, values []string,
+	ids map[string]bool, elastic map[netip.Addr]bool) error {
+	if len(values) == 0 {
+		return nil
+	}
+	out, err := inv.a.EC2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
+		Filters: []ec2types.Filter{{Name: aws.String("public-ip"), Values: values}}})
+	if err != nil {
+		return classify(err, "ec2:DescribeAddresses")
+	}
+	for _, addr := range out.Addresses {
+		if ip, err := netip.ParseAddr(aws.ToString(addr.PublicIp)); err == nil {
+			elastic[ip] = true
+		}
+		if id := aws.ToString(addr.InstanceId); id != "" {
+			ids[id] = true
+		}
+	}
+	return nil
+}
+
+// publicHolders adds the instances whose primary public IP is among
+// values to ids.
+func (inv inventory) publicHolders(ctx context.Context, values []string,
+	ids map[string]bool) error {
+	if len(values) == 0 {
+		return nil
+	}
+	in := &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{
+		{Name: aws.String("ip-address"), Values: values}}}
+	return inv.eachInstance(ctx, in, func(i ec2types.Instance) {
+		ids[aws.ToString(i.InstanceId)] = true
+	})
+}
+
+// describe reads the full description of the instances with the given
+// ids.
+func (inv inventory) describe(ctx context.Context, ids []string,
+	elastic map[netip.Addr]bool) ([]observe.Instance, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []observe.Instance
+	in := &ec2.DescribeInstancesInput{InstanceIds: ids}
+	err := inv.eachInstance(ctx, in, func(i ec2types.Instance) {
+		out = append(out, instanceOf(i, elastic))
+	})
+	return out, err
+}
+
+// eachInstance calls fn for every instance DescribeInstances returns for
+// in, following every page.
+func (inv inventory) eachInstance(ctx context.Context, in *ec2.DescribeInstancesInput,
+	fn func(ec2types.Instance)) error {
+	pages := ec2.NewDescribeInstancesPaginator(inv.a.EC2, in)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return classify(err, "ec2:DescribeInstances")
+		}
+		for _, r := range page.Reservations {
+			for _, i := range r.Instances {
+				fn(i)
+			}
+		}
+	}
+	return nil
+}
+
+// byAddress maps every asked address to the instance holding it.
+func byAddress(instances []observe.Instance, addrs []netip.Addr) map[netip.Addr]observe.Instance {
+	out := map[netip.Addr]observe.Instance{}
+	for _, in := range instances {
+		for _, a := range addrs {
+			if holds(in, a) {
+				out[a] = in
+			}
+		}
+	}
+	return out
+}
+
+// holds reports whether the instance has address a on any interface.
+func holds(in observe.Instance, a netip.Addr) bool {
+	return slices.Contains(in.PrivateIPs, a) || slices.Contains(in.IPv6s, a) ||
+		slices.ContainsFunc(in.PublicIPs, func(p observe.PublicIP) bool {
+			return p.Public == a
+		})
+}
+
+// splitFamilies returns the textual IPv4 and IPv6 addresses of addrs.
+func splitFamilies(addrs []netip.Addr) (v4, v6 []string) {
+	for _, a := range addrs {
+		if a.Is4() {
+			v4 = append(v4, a.String())
+		} else {
+			v6 = append(v6, a.String())
+		}
+	}
+	return v4, v6
+}
+
+// keys returns the keys of a set.
+func keys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	return out
+}

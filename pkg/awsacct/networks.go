@@ -1,0 +1,99 @@
+package awsacct
+
+import (
+	"context"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+// networksTTL is how long the account's VPC and subnet ranges are reused.
+// Ranges change rarely; a warm function rereads them after this long.
+const networksTTL = 5 * time.Minute
+
+// cachedNetworks keeps the ranges read last and when.
+type cachedNetworks struct {
+	mu       sync.Mutex
+	prefixes []netip.Prefix
+	read     time.Time
+}
+
+// Networks returns the IPv4 and IPv6 ranges of every VPC and subnet of
+// the account in its region, following every page.
+func (inv inventory) Networks(ctx context.Context) ([]netip.Prefix, error) {
+	c := &inv.a.networks
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.prefixes != nil && time.Since(c.read) < networksTTL {
+		return c.prefixes, nil
+	}
+	vpcs, err := inv.vpcRanges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	subnets, err := inv.subnetRanges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.prefixes, c.read = append(vpcs, subnets...), time.Now()
+	return c.prefixes, nil
+}
+
+// vpcRanges lists every associated IPv4 and IPv6 block of every VPC.
+func (inv inventory) vpcRanges(ctx context.Context) ([]netip.Prefix, error) {
+	out := []netip.Prefix{}
+	pages := ec2.NewDescribeVpcsPaginator(inv.a.EC2, &ec2.DescribeVpcsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, classify(err, "ec2:DescribeVpcs")
+		}
+		for _, v := range page.Vpcs {
+			out = appendPrefix(out, aws.ToString(v.CidrBlock))
+			for _, b := range v.CidrBlockAssociationSet {
+				out = appendPrefix(out, aws.ToString(b.CidrBlock))
+			}
+			for _, b := range v.Ipv6CidrBlockAssociationSet {
+				out = appendPrefix(out, aws.ToString(b.Ipv6CidrBlock))
+			}
+		}
+	}
+	return out, nil
+}
+
+// subnetRanges lists the IPv4 and IPv6 blocks of every subnet.
+func (inv inventory) subnetRanges(ctx context.Context) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	pages := ec2.NewDescribeSubnetsPaginator(inv.a.EC2, &ec2.DescribeSubnetsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, classify(err, "ec2:DescribeSubnets")
+		}
+		for _, s := range page.Subnets {
+			out = appendPrefix(out, aws.ToString(s.CidrBlock))
+			for _, b := range s.Ipv6CidrBlockAssociationSet {
+				out = appendPrefix(out, aws.ToString(b.Ipv6CidrBlock))
+			}
+		}
+	}
+	return out, nil
+}
+
+// appendPrefix appends a valid CIDR once; anything else is skipped.
+func appendPrefix(out []netip.Prefix, cidr string) []netip.Prefix {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return out
+	}
+	p = p.Masked()
+	for _, q := range out {
+		if q == p {
+			return out
+		}
+	}
+	return append(out, p)
+}

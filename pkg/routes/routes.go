@@ -1,0 +1,56 @@
+package routes
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws-vpc-flow-relay/relay/pkg/awsacct"
+	"github.com/aws-vpc-flow-relay/relay/pkg/relay"
+)
+
+// Version is the relay's version, as /version reports it.
+const Version = "2.0.0"
+
+// Deps are what the handlers share across calls.
+type Deps struct {
+	// Opener builds and caches the clients of monitored accounts.
+	Opener *awsacct.Opener
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// now returns the current time from d.
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// All returns every route, for the local server.
+func All(d Deps) []relay.Endpoint {
+	return []relay.Endpoint{
+		Health(d), VersionRoute(), Watchdog(), Observe(d), Deliberate(),
+		Refer(d),
+	}
+}
+
+// VersionRoute serves POST /version: the relay's version, unwrapped.
+func VersionRoute() relay.Endpoint {
+	return relay.Endpoint{Path: "/version", Public: true, Unwrapped: true,
+		Handle: func(context.Context, *relay.Call) (any, error) {
+			return map[string]string{"version": Version}, nil
+		}}
+}
+
+// Deliberate serves POST /deliberate/observables: flow logs carry no
+// verdicts, so an authenticated call gets an empty answer.
+func Deliberate() relay.Endpoint {
+	return relay.Endpoint{Path: "/deliberate/observables",
+		Handle: func(_ context.Context, c *relay.Call) (any, error) {
+			if _, err := relay.DecodeObservables(c.Request.Body); err != nil {
+				return nil, err
+			}
+			return map[string]any{}, nil
+		}}
+}
