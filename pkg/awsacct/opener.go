@@ -112,8 +112,8 @@ func cacheKey(s settings.Settings) string {
 type Account struct {
 	Region string
 	EC2    *ec2.Client
-	Logs     *cloudwatchlogs.Client
-	STS      *sts.Client
+	Logs   *cloudwatchlogs.Client
+	STS    *sts.Client
 
 	networks cachedNetworks
 	formats  cachedFormats
