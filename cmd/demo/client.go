@@ -212,7 +212,7 @@ func (c client) token() (string, error) {
 		"aud": c.url, "iat": now.Unix(), "exp": now.Add(time.Minute).Unix(),
 		"sub": "demo-analyst", "REGION": c.region, "LOG_GROUP": c.group,
 		"LOOKBACK": lookbackDays, "TIME_ZONE": "UTC",
-		"ACCESS_KEY": "test", "SECRET_KEY": "test",
+		"ACCESS_KEY": "AKIAEMULATORTEST0001", "SECRET_KEY": "test",
 	})
 	if err != nil {
 		return "", fmt.Errorf("sign token: %w", err)

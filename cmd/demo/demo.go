@@ -30,7 +30,7 @@ func run(ctx context.Context, out io.Writer, records int) error {
 		records, os.Getenv("AWS_ENDPOINT_URL"))
 	began := time.Now()
 	truth, err := seed.Run(ctx, cfg, seed.Options{Records: records, Seed: 7,
-		Prefix: fmt.Sprintf("demo-%d-", time.Now().Unix())})
+		Prefix: fmt.Sprintf("demo%d-", time.Now().Unix()%1e9)})
 	if err != nil {
 		return fmt.Errorf("seed the emulator: %w", err)
 	}

@@ -26,16 +26,16 @@ func classify(err error, op string) error {
 		return err
 	}
 	var api smithy.APIError
-	if errors.As(err, &api) && retry.DefaultThrottleErrorCodes[api.ErrorCode()] {
+	if !errors.As(err, &api) {
+		return failure.Wrap(err, failure.Upstream, "AWS call %s failed", op)
+	}
+	if _, throttled := retry.DefaultThrottleErrorCodes[api.ErrorCode()]; throttled {
 		return failure.Wrap(err, failure.Upstream,
 			"AWS kept throttling %s after %d attempts; try again in a minute",
 			op, maxAttempts)
 	}
-	if errors.As(err, &api) {
-		return failure.Wrap(err, kindOf(api.ErrorCode()), "AWS refused %s: %s: %s",
-			op, api.ErrorCode(), shorten(api.ErrorMessage()))
-	}
-	return failure.Wrap(err, failure.Upstream, "AWS call %s failed", op)
+	return failure.Wrap(err, kindOf(api.ErrorCode()), "AWS refused %s: %s: %s",
+		op, api.ErrorCode(), shorten(api.ErrorMessage()))
 }
 
 // kindOf maps AWS error codes to kinds: a missing resource is something

@@ -30,7 +30,7 @@ func (inv inventory) Holders(ctx context.Context, addrs []netip.Addr) (map[netip
 	if err := inv.interfaceHolders(ctx, "addresses.private-ip-address", v4, ids); err != nil {
 		return nil, err
 	}
-	if err := inv.interfaceHolders(ctx, "ipv6-addresses.ipv6-address", v6, ids); err != nil {
+	if err := inv.ipv6Holders(ctx, v6, ids); err != nil {
 		return nil, err
 	}
 	if err := inv.elasticHolders(ctx, v4, ids, elastic); err != nil {
@@ -55,6 +55,15 @@ func (inv inventory) interfaceHolders(ctx context.Context, filter string,
 	}
 	in := &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{
 		{Name: aws.String(filter), Values: values}}}
+	return inv.eachInterface(ctx, in, func(ni ec2types.NetworkInterface) {
+		addAttached(ni, ids)
+	})
+}
+
+// eachInterface calls fn for every network interface that
+// DescribeNetworkInterfaces returns for in, following every page.
+func (inv inventory) eachInterface(ctx context.Context,
+	in *ec2.DescribeNetworkInterfacesInput, fn func(ec2types.NetworkInterface)) error {
 	pages := ec2.NewDescribeNetworkInterfacesPaginator(inv.a.EC2, in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -62,12 +71,55 @@ func (inv inventory) interfaceHolders(ctx context.Context, filter string,
 			return classify(err, "ec2:DescribeNetworkInterfaces")
 		}
 		for _, ni := range page.NetworkInterfaces {
-			if ni.Attachment != nil && aws.ToString(ni.Attachment.InstanceId) != "" {
-				ids[aws.ToString(ni.Attachment.InstanceId)] = true
-			}
+			fn(ni)
 		}
 	}
 	return nil
+}
+
+// addAttached adds the instance an interface is attached to, if any.
+func addAttached(ni ec2types.NetworkInterface, ids map[string]bool) {
+	if ni.Attachment != nil && aws.ToString(ni.Attachment.InstanceId) != "" {
+		ids[aws.ToString(ni.Attachment.InstanceId)] = true
+	}
+}
+
+// ipv6Holders adds the instances holding the IPv6 addresses to ids. It
+// lists the interfaces of the subnets whose ranges hold the addresses and
+// matches them here, which needs no IPv6 address filter (EC2 emulators
+// lack one) and reads only the subnets that can hold the address.
+func (inv inventory) ipv6Holders(ctx context.Context, v6 []netip.Addr,
+	ids map[string]bool) error {
+	if len(v6) == 0 {
+		return nil
+	}
+	_, subnets, err := inv.ranges(ctx)
+	if err != nil {
+		return err
+	}
+	var inSubnets []string
+	for _, s := range subnets {
+		if slices.ContainsFunc(v6, func(a netip.Addr) bool { return within(s.prefixes, a) }) {
+			inSubnets = append(inSubnets, s.id)
+		}
+	}
+	if len(inSubnets) == 0 {
+		return nil
+	}
+	in := &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{
+		{Name: aws.String("subnet-id"), Values: inSubnets}}}
+	return inv.eachInterface(ctx, in, func(ni ec2types.NetworkInterface) {
+		for _, a := range ni.Ipv6Addresses {
+			if slices.Contains(v6, parse(aws.ToString(a.Ipv6Address))) {
+				addAttached(ni, ids)
+			}
+		}
+	})
+}
+
+// within reports whether a lies in one of prefixes.
+func within(prefixes []netip.Prefix, a netip.Addr) bool {
+	return slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) })
 }
 
 // elasticHolders adds the instances that Elastic IPs among values are
@@ -162,13 +214,14 @@ func holds(in observe.Instance, a netip.Addr) bool {
 		})
 }
 
-// splitFamilies returns the textual IPv4 and IPv6 addresses of addrs.
-func splitFamilies(addrs []netip.Addr) (v4, v6 []string) {
+// splitFamilies returns the textual IPv4 addresses and the IPv6 addresses
+// of addrs.
+func splitFamilies(addrs []netip.Addr) (v4 []string, v6 []netip.Addr) {
 	for _, a := range addrs {
 		if a.Is4() {
 			v4 = append(v4, a.String())
 		} else {
-			v6 = append(v6, a.String())
+			v6 = append(v6, a)
 		}
 	}
 	return v4, v6

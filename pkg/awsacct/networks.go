@@ -18,28 +18,48 @@ const networksTTL = 5 * time.Minute
 type cachedNetworks struct {
 	mu       sync.Mutex
 	prefixes []netip.Prefix
+	subnets  []subnetRange
 	read     time.Time
+}
+
+// subnetRange is one subnet and its IPv4 and IPv6 blocks.
+type subnetRange struct {
+	id       string
+	prefixes []netip.Prefix
 }
 
 // Networks returns the IPv4 and IPv6 ranges of every VPC and subnet of
 // the account in its region, following every page.
 func (inv inventory) Networks(ctx context.Context) ([]netip.Prefix, error) {
+	prefixes, _, err := inv.ranges(ctx)
+	return prefixes, err
+}
+
+// ranges returns every VPC and subnet range and the subnets, reading them
+// again when the cached ones are older than networksTTL.
+func (inv inventory) ranges(ctx context.Context) ([]netip.Prefix, []subnetRange, error) {
 	c := &inv.a.networks
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.prefixes != nil && time.Since(c.read) < networksTTL {
-		return c.prefixes, nil
+		return c.prefixes, c.subnets, nil
 	}
 	vpcs, err := inv.vpcRanges(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	subnets, err := inv.subnetRanges(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c.prefixes, c.read = append(vpcs, subnets...), time.Now()
-	return c.prefixes, nil
+	prefixes := vpcs
+	for _, s := range subnets {
+		for _, p := range s.prefixes {
+			prefixes = appendPrefix(prefixes, p.String())
+		}
+	}
+	c.prefixes, c.subnets, c.read = prefixes, subnets, time.Now()
+	return c.prefixes, c.subnets, nil
 }
 
 // vpcRanges lists every associated IPv4 and IPv6 block of every VPC.
@@ -64,9 +84,9 @@ func (inv inventory) vpcRanges(ctx context.Context) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// subnetRanges lists the IPv4 and IPv6 blocks of every subnet.
-func (inv inventory) subnetRanges(ctx context.Context) ([]netip.Prefix, error) {
-	var out []netip.Prefix
+// subnetRanges lists every subnet with its IPv4 and IPv6 blocks.
+func (inv inventory) subnetRanges(ctx context.Context) ([]subnetRange, error) {
+	var out []subnetRange
 	pages := ec2.NewDescribeSubnetsPaginator(inv.a.EC2, &ec2.DescribeSubnetsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -74,10 +94,12 @@ func (inv inventory) subnetRanges(ctx context.Context) ([]netip.Prefix, error) {
 			return nil, classify(err, "ec2:DescribeSubnets")
 		}
 		for _, s := range page.Subnets {
-			out = appendPrefix(out, aws.ToString(s.CidrBlock))
+			r := subnetRange{id: aws.ToString(s.SubnetId)}
+			r.prefixes = appendPrefix(r.prefixes, aws.ToString(s.CidrBlock))
 			for _, b := range s.Ipv6CidrBlockAssociationSet {
-				out = appendPrefix(out, aws.ToString(b.Ipv6CidrBlock))
+				r.prefixes = appendPrefix(r.prefixes, aws.ToString(b.Ipv6CidrBlock))
 			}
+			out = append(out, r)
 		}
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 
@@ -147,26 +148,17 @@ func (a *aggregator) sorted() []*Group {
 }
 
 // newestFirst orders groups by latest end, then by record count, then by
-// peer, so that the order is stable for equal groups.
+// peer, direction, action and subject, so that equal groups always come
+// in the same order.
 func newestFirst(x, y *Group) int {
-	switch {
-	case x.Last != y.Last:
-		return cmpInt(y.Last, x.Last)
-	case x.Records != y.Records:
-		return cmpInt(y.Records, x.Records)
-	default:
-		return x.Peer.Compare(y.Peer)
-	}
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Or(
+		cmp.Compare(y.Last, x.Last),
+		cmp.Compare(y.Records, x.Records),
+		x.Peer.Compare(y.Peer),
+		cmp.Compare(x.Direction, y.Direction),
+		cmp.Compare(x.Action, y.Action),
+		cmp.Compare(x.Subject, y.Subject),
+	)
 }
 
 // volume returns the record's packets and bytes, zero when absent.

@@ -138,7 +138,7 @@ func search(ctx context.Context, src FlowSource, formats []flowlog.Format,
 			"the flow log search ran out of time after %d of %d windows; "+
 				"the sightings are partial", counts.WindowsDone, counts.Windows))
 	}
-	if counts.Malformed > 0 && counts.Malformed*100 >= int64(counts.Events) {
+	if counts.Malformed > 0 && counts.Malformed*10 >= int64(counts.Events) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%d of %d flow log "+
 			"records did not fit the log group's flow log format and were "+
 			"skipped", counts.Malformed, counts.Events))

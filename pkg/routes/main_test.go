@@ -57,7 +57,7 @@ func setUp() (func(), error) {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	truth, err = seed.Run(ctx, cfg, seed.Options{Records: 20_000, Seed: 11,
-		Prefix: fmt.Sprintf("routes-%d-", time.Now().UnixNano())})
+		Prefix: fmt.Sprintf("r%d-", time.Now().UnixNano()%1e12)})
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
@@ -112,7 +112,7 @@ func claims(overrides map[string]any) map[string]any {
 	c := map[string]any{
 		"aud": relayURL, "exp": time.Now().Add(time.Minute).Unix(),
 		"REGION": truth.Region, "LOG_GROUP": truth.CustomGroup().Name,
-		"LOOKBACK": 7, "TIME_ZONE": "UTC", "ACCESS_KEY": "test",
+		"LOOKBACK": 7, "TIME_ZONE": "UTC", "ACCESS_KEY": "AKIAEMULATORTEST0001",
 		"SECRET_KEY": "test",
 	}
 	for k, v := range overrides {
