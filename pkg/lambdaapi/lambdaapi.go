@@ -86,10 +86,13 @@ func body(ev events.APIGatewayV2HTTPRequest) ([]byte, bool) {
 		return nil, true
 	}
 	b, err := base64.StdEncoding.DecodeString(ev.Body)
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, false
+	case len(b) > relay.MaxBodyBytes:
+		return nil, true
 	}
-	return b, len(b) > relay.MaxBodyBytes
+	return b, false
 }
 
 // Response converts a relay response into an API Gateway response.
