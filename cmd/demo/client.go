@@ -140,11 +140,25 @@ func printSightings(out io.Writer, docs []sighting) {
 			break
 		}
 		r := d.Relations[0]
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%d\t%v\t%v\n", d.ObservedTime.EndTime,
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%d\t%s\t%.0f\n", d.ObservedTime.EndTime,
 			r.Relation, r.Related.Value, d.Resolution, d.Count,
-			r.RelationInfo["ports"], r.RelationInfo["bytes"])
+			ports(r.RelationInfo["ports"]), r.RelationInfo["bytes"])
 	}
 	_ = w.Flush()
+}
+
+// ports prints at most five ports of a relation.
+func ports(v any) string {
+	list, _ := v.([]any)
+	var out []string
+	for i, p := range list {
+		if i == 5 {
+			out = append(out, fmt.Sprintf("+%d", len(list)-5))
+			break
+		}
+		out = append(out, fmt.Sprint(p))
+	}
+	return strings.Join(out, " ")
 }
 
 // targetLabel names the instance a sighting targets.

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
 	"github.com/aws-vpc-flow-relay/relay/pkg/settings"
@@ -65,6 +66,9 @@ func loadConfig(ctx context.Context, s settings.Settings) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(s.Region),
 		config.WithRetryer(newRetryer),
+		// The SDK's own log lines would bypass the relay's structured
+		// log; failures reach it as errors instead.
+		config.WithLogger(logging.Nop{}),
 	}
 	if s.AccessKey != "" {
 		opts = append(opts, config.WithCredentialsProvider(
