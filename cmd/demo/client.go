@@ -91,7 +91,8 @@ func (c client) observe(ctx context.Context, out io.Writer, t *seed.Truth, label
 	if strings.Contains(ip, ":") {
 		kind = "ipv6"
 	}
-	body := []map[string]string{{"type": kind, "value": ip}, {"type": "domain", "value": "example.com"}}
+	body := []map[string]string{{"type": kind, "value": ip},
+		{"type": "domain", "value": "example.com"}}
 	began := time.Now()
 	a, err := c.post(ctx, "/observe/observables", body, true)
 	if err != nil {

@@ -108,7 +108,8 @@ func formatOf(s string) (flowlog.Format, error) {
 // that can match travel from AWS; terms that do not fit one pattern are
 // searched in further passes, each skipping events an earlier pass
 // already returned.
-func (f flows) Scan(ctx context.Context, q observe.Query, visit observe.Visitor) (observe.ScanStats, error) {
+func (f flows) Scan(ctx context.Context, q observe.Query,
+	visit observe.Visitor) (observe.ScanStats, error) {
 	var stats observe.ScanStats
 	passes := patterns(q.Addrs)
 	for i, terms := range passes {

@@ -23,7 +23,8 @@ type inventory struct{ a *Account }
 // count; public addresses through the instances' primary public IPs and
 // the account's Elastic IPs, which are the only public IPv4 addresses an
 // interface can have.
-func (inv inventory) Holders(ctx context.Context, addrs []netip.Addr) (map[netip.Addr]observe.Instance, error) {
+func (inv inventory) Holders(ctx context.Context,
+	addrs []netip.Addr) (map[netip.Addr]observe.Instance, error) {
 	v4, v6 := splitFamilies(addrs)
 	ids := map[string]bool{}
 	elastic := map[netip.Addr]bool{}

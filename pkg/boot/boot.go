@@ -10,11 +10,13 @@ import (
 	"os"
 	"strings"
 
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/kelseyhightower/envconfig"
 	"github.com/rs/zerolog"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/auth"
 	"github.com/aws-vpc-flow-relay/relay/pkg/awsacct"
+	"github.com/aws-vpc-flow-relay/relay/pkg/lambdaapi"
 	"github.com/aws-vpc-flow-relay/relay/pkg/relay"
 	"github.com/aws-vpc-flow-relay/relay/pkg/routes"
 )
@@ -87,6 +89,17 @@ func New(env Env, out io.Writer) (*Relay, error) {
 // Router returns a router serving endpoints.
 func (r *Relay) Router(endpoints ...relay.Endpoint) *relay.Router {
 	return relay.NewRouter(r.Server, endpoints...)
+}
+
+// Lambda serves one route as a Lambda function: it builds the relay from
+// the environment once, then answers API Gateway events until the runtime
+// stops the process. A start-up failure ends the process with a message.
+func Lambda(route func(routes.Deps) relay.Endpoint) {
+	r, err := FromEnv()
+	if err != nil {
+		Fatal(err)
+	}
+	lambda.Start(lambdaapi.Handler(r.Router(route(r.Deps))))
 }
 
 // Fatal reports a start-up failure on stderr and exits. It is for mains

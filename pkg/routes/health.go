@@ -30,7 +30,7 @@ func Health(d Deps) relay.Endpoint {
 
 // Watchdog serves GET /watchdog: it echoes the Health-Check header, so a
 // load balancer can tell the function answers.
-func Watchdog() relay.Endpoint {
+func Watchdog(Deps) relay.Endpoint {
 	return relay.Endpoint{Method: "GET", Path: "/watchdog", Public: true,
 		Handle: func(_ context.Context, c *relay.Call) (any, error) {
 			v := c.Request.Header.Get("Health-Check")

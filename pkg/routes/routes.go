@@ -8,8 +8,8 @@ import (
 	"github.com/aws-vpc-flow-relay/relay/pkg/relay"
 )
 
-// Version is the relay's version, as /version reports it.
-const Version = "2.0.0"
+// RelayVersion is the relay's version, as /version reports it.
+const RelayVersion = "2.0.0"
 
 // Deps are what the handlers share across calls.
 type Deps struct {
@@ -30,22 +30,22 @@ func (d Deps) now() time.Time {
 // All returns every route, for the local server.
 func All(d Deps) []relay.Endpoint {
 	return []relay.Endpoint{
-		Health(d), VersionRoute(), Watchdog(), Observe(d), Deliberate(),
+		Health(d), Version(d), Watchdog(d), Observe(d), Deliberate(d),
 		Refer(d),
 	}
 }
 
-// VersionRoute serves POST /version: the relay's version, unwrapped.
-func VersionRoute() relay.Endpoint {
+// Version serves POST /version: the relay's version, unwrapped.
+func Version(Deps) relay.Endpoint {
 	return relay.Endpoint{Path: "/version", Public: true, Unwrapped: true,
 		Handle: func(context.Context, *relay.Call) (any, error) {
-			return map[string]string{"version": Version}, nil
+			return map[string]string{"version": RelayVersion}, nil
 		}}
 }
 
 // Deliberate serves POST /deliberate/observables: flow logs carry no
 // verdicts, so an authenticated call gets an empty answer.
-func Deliberate() relay.Endpoint {
+func Deliberate(Deps) relay.Endpoint {
 	return relay.Endpoint{Path: "/deliberate/observables",
 		Handle: func(_ context.Context, c *relay.Call) (any, error) {
 			if _, err := relay.DecodeObservables(c.Request.Body); err != nil {
