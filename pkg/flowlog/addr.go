@@ -15,11 +15,8 @@ func parseAddr(b []byte) (netip.Addr, bool) {
 			return parseIPv6(b)
 		}
 	}
-	ip, end, ok := scanIPv4(b, 0)
-	if !ok || end != len(b) {
-		return netip.Addr{}, false
-	}
-	return addrFrom4(ip), true
+	ip, ok := parseIPv4(b)
+	return addrFrom4(ip), ok
 }
 
 // addrFrom4 returns the IPv4 address whose bits are ip.
@@ -29,39 +26,39 @@ func addrFrom4(ip uint32) netip.Addr {
 	})
 }
 
-// scanIPv4 reads a dotted-quad address that starts at line[i] and ends at
-// a space or at the end of line: four decimal octets up to 255, without
-// leading zeros. It returns the address as 32 bits and the index past it.
-func scanIPv4(line []byte, i int) (uint32, int, bool) {
+// parseIPv4 reads a dotted-quad address: four decimal octets up to 255,
+// without leading zeros. It returns the address as 32 bits.
+func parseIPv4(b []byte) (uint32, bool) {
 	var ip uint32
+	i := 0
 	for k := 0; k < 4; k++ {
 		if k > 0 {
-			if i == len(line) || line[i] != '.' {
-				return 0, i, false
+			if i == len(b) || b[i] != '.' {
+				return 0, false
 			}
 			i++
 		}
 		// One to three digits; a leading zero stands alone, so the "1" of
 		// "01" is left to fail as the separator.
-		if i == len(line) || line[i]-'0' > 9 {
-			return 0, i, false
+		if i == len(b) || b[i]-'0' > 9 {
+			return 0, false
 		}
-		v := uint32(line[i] - '0')
+		v := uint32(b[i] - '0')
 		i++
-		if v != 0 && i < len(line) && line[i]-'0' <= 9 {
-			v = v*10 + uint32(line[i]-'0')
+		if v != 0 && i < len(b) && b[i]-'0' <= 9 {
+			v = v*10 + uint32(b[i]-'0')
 			i++
-			if i < len(line) && line[i]-'0' <= 9 {
-				v = v*10 + uint32(line[i]-'0')
+			if i < len(b) && b[i]-'0' <= 9 {
+				v = v*10 + uint32(b[i]-'0')
 				i++
 			}
 		}
 		if v > 255 {
-			return 0, i, false
+			return 0, false
 		}
 		ip = ip<<8 | v
 	}
-	return ip, i, i == len(line) || line[i] == ' '
+	return ip, i == len(b)
 }
 
 // parseIPv6 reads an IPv6 address: up to eight groups of one to four hex
@@ -84,8 +81,8 @@ func parseIPv6(s []byte) (netip.Addr, bool) {
 		}
 		if i < len(s) && s[i] == '.' {
 			// The rest is an IPv4 address for the last four bytes.
-			v4, end, ok := scanIPv4(s, start)
-			if !ok || end != len(s) || n > 12 || (ellipsis < 0 && n != 12) {
+			v4, ok := parseIPv4(s[start:])
+			if !ok || n > 12 || (ellipsis < 0 && n != 12) {
 				return netip.Addr{}, false
 			}
 			binary.BigEndian.PutUint32(ip[n&15:], v4)

@@ -2,18 +2,18 @@ package flowlog
 
 import "encoding/binary"
 
-// Parse finds the values of a line through their boundaries, 64 bytes at
-// a time: it marks the spaces of a block in one word, so that finding the
-// next value costs a few bit operations rather than a byte-by-byte scan
-// whose every step waits for the last.
+// Parse finds the values of a line through a mask of their boundaries,
+// one 64-bit word for each 64 bytes of the line. Finding the next value
+// then costs a few bit operations on a register, where a scan would wait
+// on every byte it loads.
 //
 // A boundary is the first byte of a value, or the position just past its
-// last byte (a space, or the end of the line). Boundaries alternate: start,
-// end, start, end.
+// last byte: a space, or the end of the line. In a line, boundaries
+// alternate start, end, start, end.
 
 // nextBlock returns the first block after the one at base that has a
-// boundary, with its position, boundaries and carry; the mask is zero when
-// no block is left.
+// boundary: its position, its boundary mask and the carry for the block
+// after it. The mask is zero when the line has no such block.
 func nextBlock(line []byte, base int, carry uint64) (int, uint64, uint64) {
 	for base+64 <= len(line) {
 		base += 64
@@ -25,10 +25,10 @@ func nextBlock(line []byte, base int, carry uint64) (int, uint64, uint64) {
 	return base, 0, carry
 }
 
-// blockBounds returns the boundaries in the 64 bytes of line at base, as
-// a mask with bit j for position base+j, and the carry for the next
-// block. carry is 1 when the byte before base is part of a value. Bytes
-// past the end of the line count as spaces.
+// blockBounds returns the boundaries in the 64 bytes of line at base, bit
+// j standing for position base+j, and the carry for the next block. carry
+// is 1 when the byte before base is part of a value. Positions past the
+// end of the line count as spaces, so the last value has an end.
 func blockBounds(line []byte, base int, carry uint64) (uint64, uint64) {
 	var sp uint64
 	if base+64 <= len(line) {
@@ -42,27 +42,38 @@ func blockBounds(line []byte, base int, carry uint64) (uint64, uint64) {
 			spaceBits(binary.LittleEndian.Uint64(blk[48:]))<<48 |
 			spaceBits(binary.LittleEndian.Uint64(blk[56:]))<<56
 	} else {
-		sp = lastSpaces(line, base)
+		sp = tailSpaces(line, base)
 	}
 	inValue := ^sp
 	// A boundary is where a byte and the one before it differ in kind.
 	return inValue ^ (inValue<<1 | carry), inValue >> 63
 }
 
-// lastSpaces is blockBounds's space mask for the last, partial block.
-func lastSpaces(line []byte, base int) uint64 {
+// tailSpaces is the space mask of the last block of line, which starts at
+// base and runs past the end of the line.
+func tailSpaces(line []byte, base int) uint64 {
 	sp := ^uint64(0)
-	for k := 0; k < 64; k += 8 {
-		i := base + k
-		switch {
-		case i+8 <= len(line):
-			w := binary.LittleEndian.Uint64(line[i:])
-			sp = sp&^(0xff<<k) | spaceBits(w)<<k
-		case i < len(line):
-			sp = sp&^(0xff<<k) | spaceBits(paddedWord(line[i:]))<<k
+	k := 0
+	for ; base+k+8 <= len(line); k += 8 {
+		w := binary.LittleEndian.Uint64(line[base+k:])
+		sp = sp&^(0xff<<k) | spaceBits(w)<<k
+	}
+	rest := len(line) - (base + k) // bytes left, fewer than eight
+	if rest <= 0 {
+		return sp
+	}
+	// Take the last bytes from a word that ends with the line, rather than
+	// copying them, and fill the rest of the word with spaces.
+	var w uint64
+	if len(line) >= 8 {
+		w = binary.LittleEndian.Uint64(line[len(line)-8:]) >> (8 * (8 - rest))
+	} else {
+		for j := len(line) - 1; j >= base+k; j-- {
+			w = w<<8 | uint64(line[j])
 		}
 	}
-	return sp
+	w |= spaces << (8 * rest)
+	return sp&^(0xff<<k) | spaceBits(w)<<k
 }
 
 // Constants for testing eight bytes at a time.
@@ -78,18 +89,8 @@ const (
 // little-endian word w is a space.
 func spaceBits(w uint64) uint64 {
 	x := w ^ spaces
-	// The high bit of each byte of zero is set when that byte of x is 0;
+	// The high bit of a byte of zero is set when that byte of x is 0;
 	// unlike the usual trick, no carry crosses from one byte to the next.
 	zero := ^((x&low7Bits + low7Bits) | x) & highBits
 	return (zero >> 7) * gatherMul >> 56
-}
-
-// paddedWord returns the first bytes of tail, fewer than eight, as a
-// little-endian word with spaces for the bytes past its end.
-func paddedWord(tail []byte) uint64 {
-	w := uint64(spaces)
-	for j := len(tail) - 1; j >= 0; j-- {
-		w = w<<8 | uint64(tail[j])
-	}
-	return w
 }

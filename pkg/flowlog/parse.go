@@ -83,52 +83,59 @@ func (f *Format) Parse(line []byte, r *Record) error {
 		*r = Record{format: f.id}
 	}
 	line = trimEOL(line)
-	// Values are found through the boundaries of each block of 64 bytes
-	// (see blockBounds), kept in locals so that they stay in registers.
-	base, mask, carry := 0, uint64(0), uint64(0)
-	mask, carry = blockBounds(line, 0, 0)
-	var present0, present1 uint64 // r.present, kept in registers
+
+	// The boundaries of the values (see bounds.go) and the presence bits
+	// are locals, so that they stay in registers.
+	mask, carry := blockBounds(line, 0, 0)
+	base := 0
+	var present0, present1 uint64
 	for k := range f.cols {
-		c := &f.cols[k]
 		if mask == 0 {
 			if base, mask, carry = nextBlock(line, base, carry); mask == 0 {
 				return errTooFew
 			}
 		}
 		start := base + bits.TrailingZeros64(mask)
-		mask &= mask - 1
-		if mask == 0 {
-			// A value always ends: the position past the line counts.
+		if mask &= mask - 1; mask == 0 {
+			// A value always has an end: the position past the line.
 			base, mask, carry = nextBlock(line, base, carry)
 		}
 		end := base + bits.TrailingZeros64(mask)
 		mask &= mask - 1
+
+		c := &f.cols[k]
 		v := line[start:end:end]
 		if len(v) == 1 && v[0] == '-' {
 			r.clear(c)
 			continue
 		}
-		// The common kinds are read here rather than in a call per value.
+		// Text and numbers, the most common values, are stored here: a call
+		// per value would cost more than the reading.
 		ok := true
 		switch c.kind {
 		case kindText:
 			*r.textAt(c.off) = v
-		case kindInt32:
+		case kindInt32, kindInt64:
 			var n uint64
-			n, ok = parseUint(v, c.max)
-			*r.int32At(c.off) = int32(n)
-		case kindInt64:
-			var n uint64
-			n, ok = parseUint(v, c.max)
-			*r.int64At(c.off) = int64(n)
+			for _, b := range v {
+				n = n*10 + uint64(b-'0')
+				ok = ok && b-'0' <= 9
+			}
+			if !ok || len(v) > 18 || n > c.max {
+				n, ok = parseUint(v, c.max)
+			}
+			if c.kind == kindInt32 {
+				*r.int32At(c.off) = int32(n)
+			} else {
+				*r.int64At(c.off) = int64(n)
+			}
 		default:
 			ok = r.set(c, v)
 		}
 		if !ok {
 			return f.valueError(line, c.field)
 		}
-		present0 |= c.bit0
-		present1 |= c.bit1
+		present0, present1 = present0|c.bit0, present1|c.bit1
 	}
 	if mask != 0 {
 		return errTooMany

@@ -15,9 +15,14 @@ import (
 	"github.com/aws-vpc-flow-relay/relay/pkg/relay"
 )
 
+// HandlerFunc is the Lambda handler of an HTTP API route.
+type HandlerFunc func(context.Context, events.APIGatewayV2HTTPRequest) (
+	events.APIGatewayV2HTTPResponse, error)
+
 // Handler returns the Lambda handler that answers events with router.
-func Handler(router *relay.Router) func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+func Handler(router *relay.Router) HandlerFunc {
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (
+		events.APIGatewayV2HTTPResponse, error) {
 		resp := router.Handle(ctx, Request(ev))
 		return Response(resp), nil
 	}

@@ -233,7 +233,8 @@ func orDefault(v, def int) int {
 
 // internalTest returns a function saying whether an address is internal:
 // inside the configured networks, else inside the account's VPCs.
-func internalTest(ctx context.Context, inv Inventory, networks []netip.Prefix) (func(netip.Addr) bool, error) {
+func internalTest(ctx context.Context, inv Inventory,
+	networks []netip.Prefix) (func(netip.Addr) bool, error) {
 	if len(networks) == 0 {
 		var err error
 		networks, err = inv.Networks(ctx)

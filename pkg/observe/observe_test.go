@@ -66,7 +66,8 @@ type staticInventory struct {
 	networks  []netip.Prefix
 }
 
-func (s staticInventory) Holders(_ context.Context, addrs []netip.Addr) (map[netip.Addr]Instance, error) {
+func (s staticInventory) Holders(_ context.Context,
+	addrs []netip.Addr) (map[netip.Addr]Instance, error) {
 	out := map[netip.Addr]Instance{}
 	for _, in := range s.instances {
 		for _, a := range addrs {
