@@ -58,7 +58,10 @@ func startRelay(secret string) (string, string, func(), error) {
 		return "", "", nil, fmt.Errorf("listen on loopback: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
-	logPath := filepath.Join(os.TempDir(), "aws-vpc-flow-relay-demo.log")
+	if err := os.MkdirAll(".cache", 0o755); err != nil {
+		return "", "", nil, fmt.Errorf("make .cache: %w", err)
+	}
+	logPath := filepath.Join(".cache", "demo-relay.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return "", "", nil, fmt.Errorf("create relay log: %w", err)

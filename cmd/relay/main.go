@@ -49,6 +49,10 @@ func run(ctx context.Context, addr string) error {
 	if env.RelayURL == "" {
 		env.RelayURL = "http://" + ln.Addr().String()
 	}
+	if env.Secret == "" {
+		fmt.Fprintln(os.Stderr, "relay: RELAY_SECRET is not set: configuration "+
+			"tokens (HS256) will be refused; see go tool task token")
+	}
 	r, err := boot.New(env, os.Stdout)
 	if err != nil {
 		return err

@@ -11,8 +11,9 @@ import (
 )
 
 // networksTTL is how long the account's VPC and subnet ranges are reused.
-// Ranges change rarely; a warm function rereads them after this long.
-const networksTTL = 5 * time.Minute
+// Ranges change rarely; a warm function rereads them after this long, so
+// a new VPC counts as internal within a minute.
+const networksTTL = time.Minute
 
 // cachedNetworks keeps the ranges read last and when.
 type cachedNetworks struct {

@@ -5,18 +5,29 @@ import (
 	"net/netip"
 )
 
-// parseAddr reads an IPv4 or IPv6 address the way netip.ParseAddr does,
-// without allocating, and reports whether it is one. IPv6 zones ("%eth0")
-// are refused: flow logs never write them.
-func parseAddr(b []byte) (netip.Addr, bool) {
+// scanAddr reads the address that starts at line[i] and ends at a space
+// or at the end of line, the way netip.ParseAddr reads addresses but
+// without allocating. It returns the address and the index past it, and
+// reports whether the value is an IP address. IPv6 zones ("%eth0") are
+// refused: flow logs never write them.
+func scanAddr(line []byte, i int) (netip.Addr, int, bool) {
+	// Most addresses are IPv4: read those in one pass.
+	if ip, end, ok := scanIPv4(line, i); ok {
+		return addrFrom4(ip), end, true
+	}
 	// An IPv6 address has a colon within its first five bytes.
-	for i := 0; i < len(b) && i < 5; i++ {
-		if b[i] == ':' {
-			return parseIPv6(b)
+	for j := i; j < len(line) && j < i+5 && line[j] != ' '; j++ {
+		if line[j] == ':' {
+			return scanIPv6(line, i)
 		}
 	}
-	ip, ok := parseIPv4(b)
-	return addrFrom4(ip), ok
+	return netip.Addr{}, i, false
+}
+
+// parseAddr reads the address b; see scanAddr.
+func parseAddr(b []byte) (netip.Addr, bool) {
+	a, end, ok := scanAddr(b, 0)
+	return a, ok && end == len(b)
 }
 
 // addrFrom4 returns the IPv4 address whose bits are ip.
@@ -26,89 +37,96 @@ func addrFrom4(ip uint32) netip.Addr {
 	})
 }
 
-// parseIPv4 reads a dotted-quad address: four decimal octets up to 255,
-// without leading zeros. It returns the address as 32 bits.
-func parseIPv4(b []byte) (uint32, bool) {
+// scanIPv4 reads a dotted-quad address that starts at line[i] and ends at
+// a space or at the end of line: four decimal octets up to 255, without
+// leading zeros. It returns the address as 32 bits and the index past it.
+func scanIPv4(line []byte, i int) (uint32, int, bool) {
 	var ip uint32
-	i := 0
 	for k := 0; k < 4; k++ {
 		if k > 0 {
-			if i == len(b) || b[i] != '.' {
-				return 0, false
+			if i == len(line) || line[i] != '.' {
+				return 0, i, false
 			}
 			i++
 		}
 		// One to three digits; a leading zero stands alone, so the "1" of
 		// "01" is left to fail as the separator.
-		if i == len(b) || b[i]-'0' > 9 {
-			return 0, false
+		if i == len(line) || line[i]-'0' > 9 {
+			return 0, i, false
 		}
-		v := uint32(b[i] - '0')
+		v := uint32(line[i] - '0')
 		i++
-		if v != 0 && i < len(b) && b[i]-'0' <= 9 {
-			v = v*10 + uint32(b[i]-'0')
+		if v != 0 && i < len(line) && line[i]-'0' <= 9 {
+			v = v*10 + uint32(line[i]-'0')
 			i++
-			if i < len(b) && b[i]-'0' <= 9 {
-				v = v*10 + uint32(b[i]-'0')
+			if i < len(line) && line[i]-'0' <= 9 {
+				v = v*10 + uint32(line[i]-'0')
 				i++
 			}
 		}
 		if v > 255 {
-			return 0, false
+			return 0, i, false
 		}
 		ip = ip<<8 | v
 	}
-	return ip, i == len(b)
+	return ip, i, i == len(line) || line[i] == ' '
 }
 
-// parseIPv6 reads an IPv6 address: up to eight groups of one to four hex
+// scanIPv6 reads an IPv6 address that starts at line[i] and ends at a
+// space or at the end of line: up to eight groups of one to four hex
 // digits, at most one "::" standing for one or more zero groups, and an
-// optional dotted-quad IPv4 address as the last 32 bits.
-func parseIPv6(s []byte) (netip.Addr, bool) {
+// optional dotted-quad IPv4 address as the last 32 bits. It returns the
+// address and the index past it.
+func scanIPv6(s []byte, i int) (netip.Addr, int, bool) {
 	var ip [16]byte
-	n, ellipsis, i := 0, -1, 0 // bytes of ip filled; bytes before "::"
-	if len(s) >= 2 && s[0] == ':' && s[1] == ':' {
-		ellipsis, i = 0, 2
+	n, ellipsis := 0, -1 // bytes of ip filled; bytes before "::"
+	if i+1 < len(s) && s[i] == ':' && s[i+1] == ':' {
+		ellipsis, i = 0, i+2
 	}
-	for i < len(s) && n < 16 {
+	for i < len(s) && s[i] != ' ' && n < 16 {
 		start := i
 		var g uint32
-		for ; i < len(s) && hexValue[s[i]] < 16; i++ {
-			g = g<<4 | uint32(hexValue[s[i]])
+		for ; i < len(s); i++ {
+			v := hexValue[s[i]]
+			if v > 15 {
+				break
+			}
+			g = g<<4 | uint32(v)
 		}
 		if i == start || i-start > 4 {
-			return netip.Addr{}, false
+			return netip.Addr{}, i, false
 		}
 		if i < len(s) && s[i] == '.' {
 			// The rest is an IPv4 address for the last four bytes.
-			v4, ok := parseIPv4(s[start:])
+			v4, end, ok := scanIPv4(s, start)
 			if !ok || n > 12 || (ellipsis < 0 && n != 12) {
-				return netip.Addr{}, false
+				return netip.Addr{}, end, false
 			}
 			binary.BigEndian.PutUint32(ip[n&15:], v4)
-			n, i = n+4, len(s)
+			n, i = n+4, end
 			break
 		}
 		binary.BigEndian.PutUint16(ip[n&15:], uint16(g))
 		n += 2
-		if i == len(s) {
+		if i == len(s) || s[i] == ' ' {
 			break
 		}
 		// A separator follows: ":" before a group, or the one "::".
-		if s[i] != ':' || i+1 == len(s) {
-			return netip.Addr{}, false
+		if s[i] != ':' || i+1 == len(s) || s[i+1] == ' ' {
+			return netip.Addr{}, i, false
 		}
 		if i++; s[i] == ':' {
 			if ellipsis >= 0 {
-				return netip.Addr{}, false
+				return netip.Addr{}, i, false
 			}
 			ellipsis, i = n, i+1
 		}
 	}
-	if i != len(s) {
-		return netip.Addr{}, false
+	if i < len(s) && s[i] != ' ' {
+		return netip.Addr{}, i, false
 	}
-	return expandEllipsis(ip, n, ellipsis)
+	a, ok := expandEllipsis(ip, n, ellipsis)
+	return a, i, ok
 }
 
 // expandEllipsis widens the "::" that stands after byte ellipsis of ip,

@@ -12,6 +12,9 @@ import (
 // records on further ports are still counted, as OtherPortRecords.
 const maxPorts = 16
 
+// maxInterfaces is the most network interface ids a group lists.
+const maxInterfaces = 8
+
 // groupKey identifies one sighting: a subject, a peer, a direction and an
 // action.
 type groupKey struct {
@@ -35,6 +38,11 @@ type Group struct {
 	Ports []PortStat
 	// OtherPortRecords counts records on ports past the first maxPorts.
 	OtherPortRecords int64
+	// Interfaces lists up to maxInterfaces ids of the network interfaces
+	// that captured the records. Traffic between two logged interfaces is
+	// captured by both, so this tells an analyst where each record came
+	// from.
+	Interfaces []string
 }
 
 // PortStat sums a group's records on one protocol and service port. The
@@ -78,6 +86,9 @@ func (a *aggregator) add(h hit, r *flowlog.Record, first, last int64) {
 	g.Packets += packets
 	g.Bytes += bytes
 	g.First, g.Last = min(g.First, first), max(g.Last, last)
+	if r.Has(flowlog.FieldInterfaceID) {
+		g.addInterface(r.InterfaceID)
+	}
 	g.addPort(PortStat{Protocol: field32(r, flowlog.FieldProtocol, r.Protocol),
 		Port: field32(r, flowlog.FieldDstPort, r.DstPort), Records: 1,
 		Packets: packets, Bytes: bytes, First: first, Last: last})
@@ -102,6 +113,19 @@ func (g *Group) addPort(p PortStat) {
 	g.OtherPortRecords += p.Records
 }
 
+// addInterface lists an interface id once. Comparing a string with the
+// bytes of the record does not allocate; only a new id is copied.
+func (g *Group) addInterface(id []byte) {
+	for _, known := range g.Interfaces {
+		if known == string(id) {
+			return
+		}
+	}
+	if len(g.Interfaces) < maxInterfaces {
+		g.Interfaces = append(g.Interfaces, string(id))
+	}
+}
+
 // merge folds the groups of b into a.
 func (a *aggregator) merge(b *aggregator) {
 	a.evicted += b.evicted
@@ -118,6 +142,9 @@ func (a *aggregator) merge(b *aggregator) {
 		mine.OtherPortRecords += g.OtherPortRecords
 		for _, p := range g.Ports {
 			mine.addPort(p)
+		}
+		for _, id := range g.Interfaces {
+			mine.addInterface([]byte(id))
 		}
 	}
 	if len(a.groups) > a.maxGroups {

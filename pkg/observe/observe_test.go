@@ -164,6 +164,9 @@ func TestRunSightingDetails(t *testing.T) {
 			*s.ObservedTime.EndTime, start, end)
 	}
 	info := s.Relations[0].RelationInfo
+	if fmt.Sprint(info["interfaces"]) != "[eni-0a1]" {
+		t.Errorf("interfaces %v, want [eni-0a1]", info["interfaces"])
+	}
 	if info["packets"] != int64(20) || info["bytes"] != int64(1680) {
 		t.Errorf("relation info %v, want 20 packets and 1680 bytes", info)
 	}

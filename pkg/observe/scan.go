@@ -78,7 +78,24 @@ func scanAll(ctx context.Context, src FlowSource, formats []flowlog.Format,
 		total.merge(aggs[i])
 		sum.add(counts[i])
 	}
-	return total, sum, errors.Join(errs...)
+	return total, sum, firstError(errs)
+}
+
+// firstError returns the first error that is not the context ending, so
+// that a refusal shared by every window is reported once; failing that,
+// the first error.
+func firstError(errs []error) error {
+	var first error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
+			return err
+		case first == nil:
+			first = err
+		}
+	}
+	return first
 }
 
 // scanWindow searches one window, parsing each record into one reused

@@ -47,7 +47,8 @@ func (b builder) sighting(g *Group) ctim.Sighting {
 	doc.Count = int(g.Records)
 	doc.ObservedTime = ctim.ObservedBetween(first, last)
 	doc.Timestamp = ctim.TimeOf(b.req.Now)
-	doc.Internal = b.internal(s.SearchAs[0]) && b.internal(g.Peer)
+	doc.Internal = (s.Instance != nil || b.internal(s.SearchAs[0])) &&
+		b.internal(g.Peer)
 	doc.Resolution = resolution(g.Action)
 	doc.Sensor = sensor
 	doc.Observables = []ctim.Observable{s.Observable}
@@ -103,7 +104,7 @@ func relationInfo(g *Group) map[string]any {
 	return map[string]any{
 		"direction": g.Direction.String(), "action": g.Action.String(),
 		"ports": ports, "protocols": protocols, "flows": g.Records,
-		"packets": g.Packets, "bytes": g.Bytes,
+		"packets": g.Packets, "bytes": g.Bytes, "interfaces": g.Interfaces,
 	}
 }
 

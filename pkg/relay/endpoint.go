@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -105,7 +106,8 @@ func (s *Server) run(ctx context.Context, e Endpoint, c *Call) (any, error) {
 		method = http.MethodPost
 	}
 	if c.Request.Method != method {
-		return nil, errMethod{want: method}
+		return nil, &failure.Error{Kind: failure.InvalidArgument,
+			Message: "method not allowed, use " + method, Err: errMethodNotAllowed}
 	}
 	if c.Request.TooLarge {
 		return nil, failure.New(failure.InvalidArgument,
@@ -133,10 +135,9 @@ func render(e Endpoint, data any, warnings []Problem) Response {
 	return jsonResponse(http.StatusOK, body)
 }
 
-// errMethod is the error for a request with the wrong HTTP method.
-type errMethod struct{ want string }
-
-func (e errMethod) Error() string { return "method not allowed, use " + e.want }
+// errMethodNotAllowed marks the error of a request with the wrong HTTP
+// method, which is answered with a 405.
+var errMethodNotAllowed = errors.New("method not allowed")
 
 // logOutcome writes the one log line of a call: route, status, duration,
 // and for failures the kind and the detail (never the token).

@@ -61,11 +61,8 @@ func Warning(kind failure.Kind, message string) Problem {
 // errorResponse renders err in the relay's error shape. Every error keeps
 // HTTP 200, as SecureX expects, except a wrong method, which is a 405.
 func errorResponse(err error) Response {
-	var m errMethod
-	if errors.As(err, &m) {
-		return problemResponse(http.StatusMethodNotAllowed, Problem{
-			Type: "fatal", Code: CodeInvalidArgument, Message: m.Error(),
-		})
+	if errors.Is(err, errMethodNotAllowed) {
+		return problemResponse(http.StatusMethodNotAllowed, Fatal(err))
 	}
 	return problemResponse(http.StatusOK, Fatal(err))
 }

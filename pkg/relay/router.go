@@ -22,6 +22,8 @@ func NewRouter(s *Server, endpoints ...Endpoint) *Router {
 func (r *Router) Handle(ctx context.Context, req *Request) Response {
 	e, ok := r.endpoints[req.Route()]
 	if !ok {
+		r.server.log.Info().Str("request_id", req.RequestID).
+			Str("path", quoteShort(req.Route())).Int("status", 404).Msg("call")
 		return NotFoundResponse(req.Route())
 	}
 	return r.server.Serve(ctx, e, req)

@@ -3,6 +3,7 @@ package routes_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -69,7 +70,7 @@ func key(s sighting) string {
 }
 
 // matchTruth checks that the sightings hold exactly the truth's groups.
-func matchTruth(t *testing.T, docs []sighting, want seed.IPStats) {
+func matchTruth(t *testing.T, docs []sighting, recordIP string, want seed.IPStats) {
 	t.Helper()
 	got := map[string]sighting{}
 	for _, d := range docs {
@@ -94,10 +95,27 @@ func matchTruth(t *testing.T, docs []sighting, want seed.IPStats) {
 		if gotLine != wantLine {
 			t.Errorf("%s:\n got %s\nwant %s", k, gotLine, wantLine)
 		}
+		if want := inVPC(recordIP) && inVPC(p.Peer); s.Internal != want {
+			t.Errorf("%s: internal %v, want %v", k, s.Internal, want)
+		}
 		if len(p.DstPorts) <= 16 && !sameInts(info.Ports, p.DstPorts) {
 			t.Errorf("%s: ports %v, want %v", k, info.Ports, p.DstPorts)
 		}
 	}
+}
+
+// inVPC reports whether ip lies in the seeded VPC's IPv4 or IPv6 range.
+func inVPC(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	for _, c := range []string{truth.VPC.CIDR, truth.VPC.IPv6CIDR} {
+		if p, err := netip.ParsePrefix(c); err == nil && p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func sameInts(a, b []int) bool {
@@ -121,7 +139,7 @@ func TestObserveMatchesTruthForEveryQueryAddress(t *testing.T) {
 				if len(r.Errors) > 0 {
 					t.Fatalf("errors: %+v", r.Errors)
 				}
-				matchTruth(t, docs, q.Lookback(group.Name, 7))
+				matchTruth(t, docs, q.RecordIP, q.Lookback(group.Name, 7))
 			})
 		}
 	}
@@ -133,7 +151,7 @@ func TestObserveLookbackOneDay(t *testing.T) {
 	q, _ := truth.Query(ip)
 	group := truth.CustomGroup().Name
 	one, _ := observe(t, "ip", ip, claims(map[string]any{"LOOKBACK": "1"}))
-	matchTruth(t, one, q.Lookback(group, 1))
+	matchTruth(t, one, q.RecordIP, q.Lookback(group, 1))
 	week, _ := observe(t, "ip", ip, claims(nil))
 	if total(one) >= total(week) {
 		t.Errorf("one day has %d records and seven days %d; want fewer in one day",
