@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -70,8 +69,7 @@ func startRelay(secret string) (string, string, func(), error) {
 	if err != nil {
 		return "", "", nil, fmt.Errorf("build relay: %w", err)
 	}
-	srv := &http.Server{Handler: localhttp.Handler(
-		r.Router(routes.All(r.Deps)...), localhttp.Timeout)}
+	srv := localhttp.NewServer(r.Router(routes.All(r.Deps)...))
 	go func() { _ = srv.Serve(ln) }()
 	stop := func() {
 		_ = srv.Close()

@@ -57,8 +57,7 @@ func run(ctx context.Context, addr string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: localhttp.Handler(
-		r.Router(routes.All(r.Deps)...), localhttp.Timeout)}
+	srv := localhttp.NewServer(r.Router(routes.All(r.Deps)...))
 	go func() {
 		<-ctx.Done()
 		_ = srv.Shutdown(context.Background())

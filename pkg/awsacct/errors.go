@@ -15,14 +15,18 @@ import (
 const maxMessage = 300
 
 // classify turns an error from an AWS call into the relay's vocabulary.
-// op names the call, e.g. "ec2:DescribeInstances". Context errors pass
-// through unchanged, so that callers can tell running out of time from a
-// refusal.
+// op names the call, e.g. "ec2:DescribeInstances". Running out of time
+// keeps context.DeadlineExceeded in the chain, so that callers can tell it
+// from a refusal.
 func classify(err error, op string) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return failure.Wrap(err, failure.Upstream,
+			"AWS did not answer %s within the time limit", op)
+	}
+	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	var api smithy.APIError

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
 	"github.com/aws-vpc-flow-relay/relay/pkg/flowlog"
 	"github.com/aws-vpc-flow-relay/relay/pkg/observe"
 )
@@ -142,7 +143,7 @@ func (f flows) pass(ctx context.Context, w observe.Window, filter string,
 		page, err := f.a.Logs.FilterLogEvents(ctx, in)
 		stats.Requests++
 		if err != nil {
-			return classify(err, "logs:FilterLogEvents")
+			return f.refusal(classify(err, "logs:FilterLogEvents"))
 		}
 		for _, e := range page.Events {
 			stats.Events++
@@ -155,6 +156,16 @@ func (f flows) pass(ctx context.Context, w observe.Window, filter string,
 		}
 		in.NextToken = page.NextToken
 	}
+}
+
+// refusal names the log group when AWS says it does not exist: that is a
+// wrong LOG_GROUP, not an AWS fault.
+func (f flows) refusal(err error) error {
+	if failure.KindOf(err) != failure.NotFound {
+		return err
+	}
+	return failure.Wrap(err, failure.InvalidArgument,
+		"log group %s does not exist in %s; check LOG_GROUP", f.group, f.a.Region)
 }
 
 // view returns the bytes of s without copying them. The caller must not

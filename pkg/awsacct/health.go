@@ -2,6 +2,7 @@ package awsacct
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -30,28 +31,29 @@ var healthChecks = []struct {
 // nil when all pass. Otherwise the error, of kind failure.HealthCheck,
 // names every check that failed and why.
 func (a *Account) Health(ctx context.Context, logGroup string) error {
-	failed := make([]string, len(healthChecks))
+	errs := make([]error, len(healthChecks))
 	var wg sync.WaitGroup
 	for i, c := range healthChecks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := c.check(ctx, a, logGroup); err != nil {
-				failed[i] = c.name + ": " + failure.MessageOf(err)
+				errs[i] = fmt.Errorf("%s: %w", c.name, err)
 			}
 		}()
 	}
 	wg.Wait()
 	var msgs []string
-	for _, f := range failed {
-		if f != "" {
-			msgs = append(msgs, f)
+	for i, err := range errs {
+		if err != nil {
+			msgs = append(msgs, healthChecks[i].name+": "+failure.MessageOf(err))
 		}
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	return failure.New(failure.HealthCheck, "%s", strings.Join(msgs, "; "))
+	return failure.Wrap(errors.Join(errs...), failure.HealthCheck, "%s",
+		strings.Join(msgs, "; "))
 }
 
 func checkIdentity(ctx context.Context, a *Account, _ string) error {

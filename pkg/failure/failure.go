@@ -30,6 +30,9 @@ const (
 	NotFound
 	// HealthCheck means a health or watchdog probe did not pass.
 	HealthCheck
+	// Truncated means the relay cut an answer to stay within its own
+	// bounds (memory, answer size); it is only ever a warning.
+	Truncated
 )
 
 // String returns the kind's name as it appears in logs.
@@ -45,6 +48,8 @@ func (k Kind) String() string {
 		return "not_found"
 	case HealthCheck:
 		return "health_check"
+	case Truncated:
+		return "truncated"
 	default:
 		return "internal"
 	}

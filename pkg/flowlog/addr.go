@@ -77,72 +77,79 @@ func scanIPv4(line []byte, i int) (uint32, int, bool) {
 // digits, at most one "::" standing for one or more zero groups, and an
 // optional dotted-quad IPv4 address as the last 32 bits. It returns the
 // address and the index past it.
-func scanIPv6(s []byte, i int) (netip.Addr, int, bool) {
+func scanIPv6(line []byte, i int) (netip.Addr, int, bool) {
 	var ip [16]byte
 	n, ellipsis := 0, -1 // bytes of ip filled; bytes before "::"
-	if i+1 < len(s) && s[i] == ':' && s[i+1] == ':' {
+	if i+1 < len(line) && line[i] == ':' && line[i+1] == ':' {
 		ellipsis, i = 0, i+2
 	}
-	for i < len(s) && s[i] != ' ' && n < 16 {
+	for i < len(line) && line[i] != ' ' && n < 16 {
 		start := i
-		var g uint32
-		for ; i < len(s); i++ {
-			v := hexValue[s[i]]
-			if v > 15 {
-				break
-			}
-			g = g<<4 | uint32(v)
-		}
-		if i == start || i-start > 4 {
+		var g uint16
+		if g, i = hexGroup(line, i); i == start || i-start > 4 {
 			return netip.Addr{}, i, false
 		}
-		if i < len(s) && s[i] == '.' {
+		if i < len(line) && line[i] == '.' {
 			// The rest is an IPv4 address for the last four bytes.
-			v4, end, ok := scanIPv4(s, start)
+			v4, end, ok := scanIPv4(line, start)
 			if !ok || n > 12 || (ellipsis < 0 && n != 12) {
 				return netip.Addr{}, end, false
 			}
 			binary.BigEndian.PutUint32(ip[n&15:], v4)
-			n, i = n+4, end
-			break
+			return expandEllipsis(ip, n+4, ellipsis, end)
 		}
-		binary.BigEndian.PutUint16(ip[n&15:], uint16(g))
+		binary.BigEndian.PutUint16(ip[n&15:], g)
 		n += 2
-		if i == len(s) || s[i] == ' ' {
-			break
+		if i == len(line) || line[i] == ' ' {
+			return expandEllipsis(ip, n, ellipsis, i)
 		}
 		// A separator follows: ":" before a group, or the one "::".
-		if s[i] != ':' || i+1 == len(s) || s[i+1] == ' ' {
+		if line[i] != ':' || i+1 == len(line) || line[i+1] == ' ' {
 			return netip.Addr{}, i, false
 		}
-		if i++; s[i] == ':' {
+		if i++; line[i] == ':' {
 			if ellipsis >= 0 {
 				return netip.Addr{}, i, false
 			}
 			ellipsis, i = n, i+1
 		}
 	}
-	if i < len(s) && s[i] != ' ' {
-		return netip.Addr{}, i, false
+	if i < len(line) && line[i] != ' ' {
+		return netip.Addr{}, i, false // more than eight groups
 	}
-	a, ok := expandEllipsis(ip, n, ellipsis)
-	return a, i, ok
+	return expandEllipsis(ip, n, ellipsis, i)
+}
+
+// hexGroup reads the hex digits at line[i] and returns their value and
+// the index past them. More than four digits make no group: the caller
+// checks the count.
+func hexGroup(line []byte, i int) (uint16, int) {
+	var g uint16
+	for ; i < len(line); i++ {
+		v := hexValue[line[i]]
+		if v > 15 {
+			break
+		}
+		g = g<<4 | uint16(v)
+	}
+	return g, i
 }
 
 // expandEllipsis widens the "::" that stands after byte ellipsis of ip,
-// so that the n bytes read fill all 16, and returns the address.
-func expandEllipsis(ip [16]byte, n, ellipsis int) (netip.Addr, bool) {
-	if n == 16 {
-		// "::" must stand for at least one group.
-		return netip.AddrFrom16(ip), ellipsis < 0
-	}
-	if ellipsis < 0 {
-		return netip.Addr{}, false
+// so that the n bytes read fill all 16, and returns the address and end,
+// the index past it in the line. It fails for too few groups without a
+// "::", and for a "::" that stands for no group.
+func expandEllipsis(ip [16]byte, n, ellipsis, end int) (netip.Addr, int, bool) {
+	switch {
+	case n == 16 && ellipsis < 0:
+		return netip.AddrFrom16(ip), end, true
+	case n == 16 || ellipsis < 0:
+		return netip.Addr{}, end, false
 	}
 	shift := 16 - n
 	copy(ip[ellipsis+shift:], ip[ellipsis:n])
 	clear(ip[ellipsis : ellipsis+shift])
-	return netip.AddrFrom16(ip), true
+	return netip.AddrFrom16(ip), end, true
 }
 
 // hexValue maps a byte to its value as a hex digit, or to 0xff.

@@ -377,7 +377,8 @@ func checkGraylog(t *testing.T, c *corpus) {
 // them as 0. The relay reads them as absent: Has is false and the field
 // holds 0, so the number Graylog expects is there and a caller can still
 // tell "no value" from zero.
-func (c *corpus) expectGraylogZeros(t *testing.T, l parsedLine, want map[string]any) {
+func (c *corpus) expectGraylogZeros(t *testing.T, l parsedLine,
+	want map[string]any) {
 	t.Helper()
 	for _, name := range sortedKeys(want) {
 		f, _ := LookupField(name)

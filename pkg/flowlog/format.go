@@ -21,7 +21,8 @@ var DefaultFormat = mustParseFormat(defaultLogFormat)
 
 // Format is the ordered list of fields of a flow log's records. The zero
 // Format has no fields and parses nothing; get one from ParseFormat or use
-// DefaultFormat. A Format is immutable, so one may serve many goroutines.
+// DefaultFormat. A Format is immutable: many goroutines may share one, each
+// parsing into its own Record.
 type Format struct {
 	cols  []column
 	names []string // the name of each column as written, for String

@@ -158,3 +158,29 @@ func TestZeroFormat(t *testing.T) {
 		t.Errorf("String() = %q, want empty", got)
 	}
 }
+
+func TestFormatSharedByGoroutines(t *testing.T) {
+	f := mustFormat(t, benchV5Format)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var r Record
+			for range 200 {
+				if err := f.Parse([]byte(benchV5), &r); err != nil {
+					errs <- err
+					return
+				}
+				if r.TrafficPath != 8 {
+					errs <- errors.New("wrong traffic path")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

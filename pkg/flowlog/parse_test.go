@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -419,6 +421,50 @@ func TestParseAddrMatchesNetip(t *testing.T) {
 		if ok != (werr == nil) || (ok && got != want) {
 			t.Errorf("parseAddr(%q) = %v, %v; netip.ParseAddr = %v, %v",
 				in, got, ok, want, werr)
+		}
+	}
+}
+
+// TestParseTestdata reads testdata/custom-formats.log, records written for
+// this package in S3 style: a header line names the fields of the records
+// after it.
+func TestParseTestdata(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "custom-formats.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &corpus{seen: map[string]string{}}
+	lines := c.parseLines(t, "custom-formats.log", data, always(Format{}))
+	requireParsed(t, lines)
+	want := []map[Field]any{
+		{FieldSrcPort: "443", FieldBytes: "21877", FieldAction: "ACCEPT"},
+		{FieldSrcAddr: "203.0.113.9", FieldDstPort: "22", FieldAction: "REJECT"},
+		{FieldLogStatus: "NODATA", FieldSrcAddr: nil, FieldStart: "1718000060"},
+		{FieldSrcAddr: "2001:db8:10::5", FieldDstAddr: "2001:db8:20::9"},
+		{FieldLogStatus: "SKIPDATA", FieldStart: "1718000120",
+			FieldEnd: "1718000180"},
+		{FieldVersion: "5", FieldPktSrcAddr: "10.20.30.99",
+			FieldFlowDirection: "egress", FieldTrafficPath: "2",
+			FieldPktSrcAWSService: nil, FieldTCPFlags: "3", FieldType: "IPv4"},
+		{FieldPktDstAddr: "10.20.30.99", FieldTrafficPath: nil,
+			FieldPktSrcAWSService: "AMAZON", FieldTCPFlags: "18"},
+		{FieldVersion: "11", FieldECSClusterName: "checkout-cluster",
+			FieldECSTaskID: "7f3c2a", FieldRejectReason: "BPA",
+			FieldResourceID:       "vpce-0123456789abcdef0",
+			FieldEncryptionStatus: "2", FieldInterfaceType: "vpc_endpoint",
+			FieldNextHopAZID: "euw1-az3"},
+		{FieldAction: "ACCEPT", FieldECSClusterName: nil, FieldRejectReason: nil,
+			FieldEncryptionStatus: "0", FieldNextHopAZID: nil},
+		{FieldResourceType: "TransitGateway", FieldTGWID: "tgw-0aa11bb22cc33dd44",
+			FieldPacketsLostNoRoute: "7", FieldPacketsLostBlackhole: "0",
+			FieldDstAddr: "10.40.0.9"},
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("%d records, want %d", len(lines), len(want))
+	}
+	for i, l := range lines {
+		for f, w := range want[i] {
+			c.expect(t, l.where, &lines[i].rec, f, w)
 		}
 	}
 }

@@ -64,8 +64,10 @@ func (s LogStatus) String() string {
 // false for it. Text fields alias the line given to Format.Parse and are
 // valid only until that line changes; copy what must outlive it.
 //
-// The fields are named after the AWS fields; see the Field constants for
-// the AWS name and version of each.
+// A Record is meant to be reused for many lines: Parse sets every field of
+// its format, and clears the other fields when the format differs from
+// the last one. The fields are named after the AWS fields; see the Field
+// constants for the AWS name and version of each.
 type Record struct {
 	Version int32
 

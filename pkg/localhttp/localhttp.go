@@ -36,6 +36,19 @@ func Handler(router *relay.Router, timeout time.Duration) http.Handler {
 	})
 }
 
+// NewServer returns an http.Server answering with router, with time limits
+// on reading and writing, so that a slow or silent client cannot hold a
+// connection for ever.
+func NewServer(router *relay.Router) *http.Server {
+	return &http.Server{
+		Handler:           Handler(router, Timeout),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      Timeout + 5*time.Second,
+		IdleTimeout:       time.Minute,
+	}
+}
+
 // read reads at most relay.MaxBodyBytes of body, reporting whether there
 // was more.
 func read(body io.Reader) ([]byte, bool) {

@@ -55,17 +55,20 @@ type PortStat struct {
 }
 
 // aggregator folds hits into groups, keeping at most maxGroups groups
-// after each compaction.
+// after each compaction, shared evenly between the subjects so that a busy
+// subject cannot crowd out a quiet one.
 type aggregator struct {
 	groups    map[groupKey]*Group
 	maxGroups int
-	evicted   int64
+	quota     int
+	evicted   map[int32]int64
 }
 
 // newAggregator returns an empty aggregator that keeps at most maxGroups
-// groups.
-func newAggregator(maxGroups int) *aggregator {
-	return &aggregator{groups: map[groupKey]*Group{}, maxGroups: maxGroups}
+// groups for subjects subjects.
+func newAggregator(maxGroups, subjects int) *aggregator {
+	return &aggregator{groups: map[groupKey]*Group{}, maxGroups: maxGroups,
+		quota: max(1, maxGroups/max(1, subjects)), evicted: map[int32]int64{}}
 }
 
 // add folds one record into the group of h. first and last are the
@@ -128,7 +131,9 @@ func (g *Group) addInterface(id []byte) {
 
 // merge folds the groups of b into a.
 func (a *aggregator) merge(b *aggregator) {
-	a.evicted += b.evicted
+	for s, n := range b.evicted {
+		a.evicted[s] += n
+	}
 	for k, g := range b.groups {
 		mine := a.groups[k]
 		if mine == nil {
@@ -152,15 +157,19 @@ func (a *aggregator) merge(b *aggregator) {
 	}
 }
 
-// compact keeps the maxGroups groups seen most recently and counts the
-// rest as evicted. The answer keeps the newest sightings, so the oldest
-// are the ones that can go.
+// compact keeps each subject's quota of groups seen most recently and
+// counts the rest as evicted. The answer keeps the newest sightings, so
+// the oldest are the ones that can go.
 func (a *aggregator) compact() {
-	all := a.sorted()
-	for _, g := range all[min(len(all), a.maxGroups):] {
+	kept := map[int]int{}
+	for _, g := range a.sorted() {
+		if kept[g.Subject] < a.quota {
+			kept[g.Subject]++
+			continue
+		}
 		delete(a.groups, groupKey{subject: int32(g.Subject), peer: g.Peer,
 			dir: g.Direction, action: g.Action})
-		a.evicted++
+		a.evicted[int32(g.Subject)]++
 	}
 }
 

@@ -34,13 +34,14 @@ type hit struct {
 // matcher finds the subjects a record involves. owner maps every address
 // a subject appears as in flow logs to the subject's index.
 type matcher struct {
-	owner map[netip.Addr]int32
-	list  []netip.Addr
+	owner    map[netip.Addr]int32
+	list     []netip.Addr
+	subjects int
 }
 
 // newMatcher indexes the addresses of each subject.
 func newMatcher(subjects []Subject) matcher {
-	m := matcher{owner: map[netip.Addr]int32{}}
+	m := matcher{owner: map[netip.Addr]int32{}, subjects: len(subjects)}
 	for i, s := range subjects {
 		for _, a := range s.SearchAs {
 			if _, taken := m.owner[a]; !taken {

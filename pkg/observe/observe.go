@@ -79,9 +79,13 @@ func (s Subject) mapping() string {
 // Result is the answer to a Request.
 type Result struct {
 	Sightings []ctim.Sighting
-	// Warnings say why the answer may be incomplete.
+	// Warnings say why the answer may be incomplete because of the source:
+	// the search ran out of time, or records did not fit the format.
 	Warnings []string
-	Counts   ScanCounts
+	// Truncations say which subjects' answers the relay's own bounds cut:
+	// groups dropped to bound memory, sightings past the per-answer cap.
+	Truncations []string
+	Counts      ScanCounts
 	// Evicted counts groups dropped to bound memory; Omitted counts
 	// sightings cut by the limits.
 	Evicted, Omitted int64
@@ -129,7 +133,6 @@ func search(ctx context.Context, src FlowSource, formats []flowlog.Format,
 	agg, counts, err := scanAll(scanCtx, src, formats, newMatcher(subjects),
 		windows, orDefault(req.MaxGroups, DefaultMaxGroups))
 	res.Counts = counts
-	res.Evicted = agg.evicted
 	if err != nil && !timedOut(ctx, scanCtx, err) {
 		return nil, err
 	}
@@ -143,9 +146,13 @@ func search(ctx context.Context, src FlowSource, formats []flowlog.Format,
 			"records did not fit the log group's flow log format and were "+
 			"skipped", counts.Malformed, counts.Events))
 	}
-	if agg.evicted > 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%d older peer groups "+
-			"were dropped to bound memory; the newest are shown", agg.evicted))
+	for i, s := range subjects {
+		if n := agg.evicted[int32(i)]; n > 0 {
+			res.Evicted += n
+			res.Truncations = append(res.Truncations, fmt.Sprintf("%s: %d older "+
+				"peer groups were dropped to bound memory; the newest are shown",
+				s.Observable.Value, n))
+		}
 	}
 	return agg, nil
 }
@@ -174,9 +181,9 @@ func timedOut(parent, scan context.Context, err error) bool {
 }
 
 // pick builds the sightings of every subject within the limits, newest
-// first.
+// first. The answer's MaxSightings are shared evenly between the
+// subjects, so that a busy address cannot crowd out a quiet one.
 func (b builder) pick(agg *aggregator, res *Result) []ctim.Sighting {
-	var out []ctim.Sighting
 	var kept []*Group
 	for _, g := range agg.sorted() {
 		if b.req.HideBlocked && g.Action == flowlog.ActionReject {
@@ -184,16 +191,20 @@ func (b builder) pick(agg *aggregator, res *Result) []ctim.Sighting {
 		}
 		kept = append(kept, g)
 	}
-	for i := range b.subjects {
-		for _, g := range limit(kept, i, b.req.Limits, res) {
+	share := max(1, MaxSightings/max(1, len(b.subjects)))
+	var out []ctim.Sighting
+	for i, s := range b.subjects {
+		groups := limit(kept, i, b.req.Limits, res)
+		if len(groups) > share {
+			res.Omitted += int64(len(groups) - share)
+			res.Truncations = append(res.Truncations, fmt.Sprintf("%s: %d "+
+				"sightings past the newest %d are not shown", s.Observable.Value,
+				len(groups)-share, share))
+			groups = groups[:share]
+		}
+		for _, g := range groups {
 			out = append(out, b.sighting(g))
 		}
-	}
-	if len(out) > MaxSightings {
-		res.Omitted += int64(len(out) - MaxSightings)
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%d sightings past the "+
-			"first %d are not shown", len(out)-MaxSightings, MaxSightings))
-		out = out[:MaxSightings]
 	}
 	return out
 }

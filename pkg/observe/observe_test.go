@@ -286,7 +286,7 @@ func TestRunEvictsOldestGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Sightings) != 10 || res.Evicted != 40 {
+	if len(res.Sightings) != 10 || res.Evicted != 40 || len(res.Truncations) != 1 {
 		t.Fatalf("got %d sightings and %d evicted, want 10 and 40",
 			len(res.Sightings), res.Evicted)
 	}
@@ -341,4 +341,32 @@ func hasObservable(list []ctim.Observable, typ, value string) bool {
 		}
 	}
 	return false
+}
+
+func TestBusySubjectDoesNotCrowdOutQuietOne(t *testing.T) {
+	m := &memorySource{format: flowlog.DefaultFormat}
+	for i := range 50 {
+		m.add(t0, "10.0.1.5", fmt.Sprintf("192.0.2.%d", i+1), 40000, 80, 6, "ACCEPT", 3000+i)
+	}
+	for i := range 3 {
+		m.add(t0, "10.0.2.9", fmt.Sprintf("198.51.100.%d", i+1), 40000, 80, 6, "ACCEPT", i)
+	}
+	req := request("10.0.1.5", "10.0.2.9")
+	req.MaxGroups, req.Parallel = 20, 1
+	res, err := Run(context.Background(), inventory, m, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := 0
+	for _, s := range res.Sightings {
+		if s.Observables[0].Value == "10.0.2.9" {
+			quiet++
+		}
+	}
+	if quiet != 3 {
+		t.Errorf("the quiet subject kept %d of its 3 sightings", quiet)
+	}
+	if len(res.Truncations) != 1 || !strings.HasPrefix(res.Truncations[0], "10.0.1.5:") {
+		t.Errorf("truncations %q, want one naming the busy subject", res.Truncations)
+	}
 }

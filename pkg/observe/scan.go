@@ -72,7 +72,7 @@ func scanAll(ctx context.Context, src FlowSource, formats []flowlog.Format,
 	}
 	wg.Wait()
 
-	total := newAggregator(maxGroups)
+	total := newAggregator(maxGroups, m.subjects)
 	var sum ScanCounts
 	for i := range windows {
 		total.merge(aggs[i])
@@ -102,7 +102,7 @@ func firstError(errs []error) error {
 // Record and folding the matches into a fresh aggregator.
 func scanWindow(ctx context.Context, src FlowSource, formats []flowlog.Format,
 	m matcher, w Window, maxGroups int) (*aggregator, ScanCounts, error) {
-	agg := newAggregator(maxGroups)
+	agg := newAggregator(maxGroups, m.subjects)
 	counts := ScanCounts{Windows: 1}
 	var rec flowlog.Record
 	var hits [2]hit

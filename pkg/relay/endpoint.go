@@ -92,6 +92,8 @@ func (s *Server) Serve(ctx context.Context, e Endpoint, req *Request) (resp Resp
 		}
 		logOutcome(c, resp, err, time.Since(began))
 	}()
+	ctx, cancel := context.WithDeadline(ctx, answerBy(ctx))
+	defer cancel()
 	data, err := s.run(ctx, e, c)
 	if err != nil {
 		return errorResponse(err)
@@ -121,6 +123,19 @@ func (s *Server) run(ctx context.Context, e Endpoint, c *Call) (any, error) {
 		c.Claims = claims
 	}
 	return e.Handle(ctx, c)
+}
+
+// answerReserve is the time kept back from the caller's deadline, so that
+// the answer leaves before Lambda or API Gateway gives up on it.
+const answerReserve = time.Second
+
+// answerBy returns when a handler must be done: the caller's deadline less
+// a reserve, or 28 seconds from now when the caller set none.
+func answerBy(ctx context.Context) time.Time {
+	if d, ok := ctx.Deadline(); ok {
+		return d.Add(-answerReserve)
+	}
+	return time.Now().Add(28 * time.Second)
 }
 
 // render builds the success answer, with warnings when there are any.

@@ -21,6 +21,7 @@ const (
 	CodeAWS             = "aws error"
 	CodeNotFound        = "not found"
 	CodeHealthCheck     = "health check failed"
+	CodeTooManyResults  = "too many results"
 	CodeUnknown         = "unknown"
 )
 
@@ -38,6 +39,8 @@ func code(kind failure.Kind) string {
 		return CodeNotFound
 	case failure.HealthCheck:
 		return CodeHealthCheck
+	case failure.Truncated:
+		return CodeTooManyResults
 	default:
 		return CodeUnknown
 	}

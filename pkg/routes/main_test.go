@@ -78,8 +78,7 @@ func startRelay() (func(), error) {
 		return nil, fmt.Errorf("boot: %w", err)
 	}
 	r.Deps.Now = func() time.Time { return truth.Now }
-	srv := &http.Server{Handler: localhttp.Handler(
-		r.Router(routes.All(r.Deps)...), localhttp.Timeout)}
+	srv := localhttp.NewServer(r.Router(routes.All(r.Deps)...))
 	go func() { _ = srv.Serve(ln) }()
 	return func() { _ = srv.Close() }, nil
 }

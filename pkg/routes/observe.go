@@ -82,6 +82,9 @@ func report(c *relay.Call, res observe.Result) {
 	for _, w := range res.Warnings {
 		c.Warn(failure.Upstream, w)
 	}
+	for _, w := range res.Truncations {
+		c.Warn(failure.Truncated, w)
+	}
 	n := res.Counts
 	c.Log.Info().Int("requests", n.Requests).Int("events", n.Events).
 		Int64("matched", n.Matched).Int64("nodata", n.NoData).

@@ -87,10 +87,7 @@ func TestMissingLogGroupIsNamed(t *testing.T) {
 	needEmulator(t)
 	r := call(t, "POST", "/observe/observables", observables("ip", "10.0.0.1"),
 		claims(map[string]any{"LOG_GROUP": "no-such-group"}))
-	if len(r.Errors) == 0 || r.Errors[0].Type != "fatal" ||
-		!strings.Contains(r.Errors[0].Message, "ResourceNotFound") {
-		t.Errorf("got %s, want a fatal error saying the log group is missing", r.raw)
-	}
+	wantError(t, r, "invalid argument", "log group no-such-group does not exist")
 }
 
 func TestAuthentication(t *testing.T) {
