@@ -275,7 +275,9 @@ func mustUnmarshal(t *testing.T, data []byte, v any) {
 }
 
 // checkPanther parses Panther's S3-style files: a header line, then one
-// record, sometimes with a value more than the header names.
+// record, sometimes with a value more than the header names. In the
+// extended file the header also names a field no one knows; the relay
+// keeps the name, and the extra value lands there and is skipped.
 func checkPanther(t *testing.T, c *corpus) {
 	var exp struct {
 		Cases []struct {
@@ -300,7 +302,6 @@ func checkPanther(t *testing.T, c *corpus) {
 			// word as what it writes when an AWS service owns the
 			// interface, so the relay keeps it: it is not "-".
 			c.expect(t, l.where, &l.rec, FieldAccountID, "unknown")
-			delete(cs.Expected, "account_id")
 		}
 		c.expectByName(t, l.where, &l.rec, cs.Expected)
 	}
