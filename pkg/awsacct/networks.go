@@ -3,6 +3,7 @@ package awsacct
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,7 +57,7 @@ func (inv inventory) ranges(ctx context.Context) ([]netip.Prefix, []subnetRange,
 	prefixes := vpcs
 	for _, s := range subnets {
 		for _, p := range s.prefixes {
-			prefixes = appendPrefix(prefixes, p.String())
+			prefixes = appendUnique(prefixes, p)
 		}
 	}
 	c.prefixes, c.subnets, c.read = prefixes, subnets, time.Now()
@@ -112,11 +113,13 @@ func appendPrefix(out []netip.Prefix, cidr string) []netip.Prefix {
 	if err != nil {
 		return out
 	}
-	p = p.Masked()
-	for _, q := range out {
-		if q == p {
-			return out
-		}
+	return appendUnique(out, p.Masked())
+}
+
+// appendUnique appends p unless out already holds it.
+func appendUnique(out []netip.Prefix, p netip.Prefix) []netip.Prefix {
+	if slices.Contains(out, p) {
+		return out
 	}
 	return append(out, p)
 }
