@@ -54,3 +54,32 @@ func (in *Instance) privateFor(a netip.Addr) (netip.Addr, bool) {
 	}
 	return netip.Addr{}, false
 }
+
+// RecordedAs returns, for each public IPv4 address among addrs that an
+// instance holds, the private address flow log records show in its place.
+// Other addresses appear in records as themselves and are absent from the
+// map, so a caller asks the inventory nothing for them.
+func RecordedAs(ctx context.Context, inv Inventory,
+	addrs []netip.Addr) (map[netip.Addr]netip.Addr, error) {
+	var public []netip.Addr
+	for _, a := range addrs {
+		if a.Is4() && !a.IsPrivate() {
+			public = append(public, a)
+		}
+	}
+	out := map[netip.Addr]netip.Addr{}
+	if len(public) == 0 {
+		return out, nil
+	}
+	holders, err := inv.Holders(ctx, public)
+	if err != nil {
+		return nil, fmt.Errorf("find instances holding %d public addresses: %w",
+			len(public), err)
+	}
+	for a, in := range holders {
+		if private, _ := in.privateFor(a); private.IsValid() {
+			out[a] = private
+		}
+	}
+	return out, nil
+}

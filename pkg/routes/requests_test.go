@@ -3,10 +3,13 @@ package routes_test
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/seed"
 )
 
 func TestBadBodies(t *testing.T) {
@@ -134,6 +137,41 @@ func TestRefer(t *testing.T) {
 		if !strings.HasPrefix(ref.URL, "https://us-east-1.console.aws.amazon.com/") {
 			t.Errorf("reference %q links to %s, want the us-east-1 console", ref.Title, ref.URL)
 		}
+	}
+}
+
+func TestReferSearchesPublicAddressesAsRecorded(t *testing.T) {
+	needEmulator(t)
+	web, _ := truth.Instance(seed.RoleWeb)
+	r := call(t, "POST", "/refer/observables",
+		observables("ip", truth.Demo.ElasticIP, truth.Demo.UnseenIP), claims(nil))
+	var refs []struct{ ID, Description, URL string }
+	if err := json.Unmarshal(r.Data, &refs); err != nil || len(refs) != 6 {
+		t.Fatalf("got %s, want six references", r.raw)
+	}
+	tests := []struct {
+		name, id, want string
+	}{
+		{"elastic IP searched as its private IP",
+			"ref-aws-flow-logs-insights-" + truth.Demo.ElasticIP, web.PrivateIP},
+		{"elastic IP searched as itself",
+			"ref-aws-flow-logs-insights-" + truth.Demo.ElasticIP, truth.Demo.ElasticIP},
+		{"private IP searched as itself",
+			"ref-aws-flow-logs-insights-" + truth.Demo.UnseenIP, truth.Demo.UnseenIP},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			i := slices.IndexFunc(refs, func(r struct{ ID, Description, URL string }) bool {
+				return r.ID == tt.id
+			})
+			if i < 0 {
+				t.Fatalf("no reference %s in %s", tt.id, r.raw)
+			}
+			if !strings.Contains(refs[i].URL, tt.want) ||
+				!strings.Contains(refs[i].Description, tt.want) {
+				t.Errorf("reference %s = %+v, want %s in its query", tt.id, refs[i], tt.want)
+			}
+		})
 	}
 }
 
