@@ -14,7 +14,8 @@
 // into a virtual environment under <repo>/.cache/moto-venv.
 //
 // The server runs detached in its own process group. Its output goes to
-// <state>/moto.log and its process id to <state>/emulator.pid, where the
+// <state>/moto-<port>.log and its process id to <state>/emulator-<port>.pid
+// (one pair per port, so emulators on two ports run side by side), where the
 // state directory defaults to <repo>/.cache/emulator. Stop ends only a
 // server that start launched, so an emulator someone else runs is never
 // touched.

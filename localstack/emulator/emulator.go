@@ -30,7 +30,7 @@ type settings struct {
 	endpoint string
 	// repoRoot is the directory holding go.mod.
 	repoRoot string
-	// stateDir holds moto.log and emulator.pid.
+	// stateDir holds each port's moto-<port>.log and emulator-<port>.pid.
 	stateDir string
 	// pythons lists interpreters to try, in order; nil means the defaults.
 	pythons []string
@@ -47,14 +47,27 @@ func (s settings) logf(format string, args ...any) {
 	fmt.Fprintf(s.log, format+"\n", args...)
 }
 
-// pidFile returns the path of the file naming the server's process id.
+// pidFile returns the path of the file naming the process id of the
+// server for this endpoint. Each port has its own, so emulators on two
+// ports of one checkout are started and stopped independently.
 func (s settings) pidFile() string {
-	return filepath.Join(s.stateDir, "emulator.pid")
+	return filepath.Join(s.stateDir, "emulator-"+s.port()+".pid")
 }
 
-// logFile returns the path of the server's output.
+// logFile returns the path of the output of the server for this endpoint.
 func (s settings) logFile() string {
-	return filepath.Join(s.stateDir, "moto.log")
+	return filepath.Join(s.stateDir, "moto-"+s.port()+".log")
+}
+
+// port returns the port of the endpoint, which names its state files. An
+// endpoint that does not parse names them "invalid"; start and stop refuse
+// it before touching any file.
+func (s settings) port() string {
+	t, err := resolveTarget(s.endpoint)
+	if err != nil {
+		return "invalid"
+	}
+	return t.port
 }
 
 // venvDir returns where moto is installed when no Python has it.
@@ -105,7 +118,7 @@ func parseSettings(
 
 	flags := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	stateDir := flags.String("state", filepath.Join(root, ".cache", "emulator"),
-		"directory for moto.log and emulator.pid")
+		"directory for each port's moto-<port>.log and emulator-<port>.pid")
 	if err := flags.Parse(args); err != nil {
 		return settings{}, fmt.Errorf("parse flags: %w", err)
 	}

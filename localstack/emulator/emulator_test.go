@@ -306,7 +306,7 @@ func TestStopCommandUsesStateFlag(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stop: %v", err)
 	}
-	if want := filepath.Join(dir, "emulator.pid"); !strings.Contains(log.String(), want) {
+	if want := filepath.Join(dir, "emulator-4566.pid"); !strings.Contains(log.String(), want) {
 		t.Errorf("log: got %q, want it to name %s", log.String(), want)
 	}
 }
@@ -324,5 +324,26 @@ func TestDefaultStateDirIsUnderTheRepository(t *testing.T) {
 	}
 	if s.endpoint != "http://x:1" {
 		t.Errorf("endpoint: got %q, want the environment's", s.endpoint)
+	}
+}
+
+func TestStateFilesArePerPort(t *testing.T) {
+	tests := []struct {
+		name, endpoint, pid, log string
+	}{
+		{"unset means the default port", "", "emulator-4566.pid", "moto-4566.log"},
+		{"explicit port", "http://localhost:4611", "emulator-4611.pid", "moto-4611.log"},
+		{"no port on http", "http://127.0.0.1", "emulator-80.pid", "moto-80.log"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := settings{endpoint: tt.endpoint, stateDir: "/state"}
+			if got := filepath.Base(s.pidFile()); got != tt.pid {
+				t.Errorf("pidFile() = %s, want %s", got, tt.pid)
+			}
+			if got := filepath.Base(s.logFile()); got != tt.log {
+				t.Errorf("logFile() = %s, want %s", got, tt.log)
+			}
+		})
 	}
 }
