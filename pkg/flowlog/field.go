@@ -116,14 +116,15 @@ const (
 type kind uint8
 
 const (
-	kindSkip   kind = iota // an unknown name: the value is not read
-	kindText               // kept as bytes of the line
-	kindAddr               // an IPv4 or IPv6 address
-	kindInt32              // a non-negative number up to the field's max
-	kindInt64              // a non-negative number up to math.MaxInt64
-	kindTime               // Unix seconds (milliseconds are converted)
-	kindAction             // ACCEPT or REJECT
-	kindStatus             // OK, NODATA or SKIPDATA
+	kindSkip    kind = iota // an unknown name: the value is not read
+	kindText                // kept as bytes of the line
+	kindAddr                // an IPv4 or IPv6 address
+	kindInt32               // a non-negative number up to the field's max
+	kindInt64               // a non-negative number up to math.MaxInt64
+	kindTime                // Unix seconds (milliseconds are converted)
+	kindAction              // ACCEPT or REJECT
+	kindStatus              // OK, NODATA or SKIPDATA
+	kindSkipRun             // a run of values no one reads; max counts them
 )
 
 // fieldInfo is what the package knows of one field.

@@ -140,15 +140,42 @@ func (f Format) Has(field Field) bool {
 // Len returns the number of fields, unknown ones included: the number of
 // values in each record.
 func (f Format) Len() int {
-	return len(f.cols)
+	return len(f.names)
 }
 
 // Fields returns the fields in record order, with FieldUnknown for each
 // unknown name. The slice is the caller's to keep.
 func (f Format) Fields() []Field {
-	out := make([]Field, len(f.cols))
-	for i, c := range f.cols {
-		out[i] = c.field
+	out := make([]Field, len(f.names))
+	for i, name := range f.names {
+		out[i], _ = LookupField(name)
+	}
+	return out
+}
+
+// Select returns a format for the same records that reads only the given
+// fields. The values of the other fields are stepped over without being
+// read or checked, which makes parsing wide records faster; a record still
+// needs one value per field of f. Has, and Record.Has after Parse, are false for the
+// fields left out. Selecting fields f lacks changes nothing.
+func (f Format) Select(keep ...Field) Format {
+	var wanted fieldSet
+	for _, field := range keep {
+		if f.set.has(field) {
+			wanted.add(field)
+		}
+	}
+	out := Format{names: f.names, set: wanted, id: formatIDs.Add(1)}
+	for _, c := range f.cols {
+		if wanted.has(c.field) {
+			out.cols = append(out.cols, c)
+			continue
+		}
+		if n := len(out.cols); n > 0 && out.cols[n-1].kind == kindSkipRun {
+			out.cols[n-1].max++
+			continue
+		}
+		out.cols = append(out.cols, column{kind: kindSkipRun, max: 1})
 	}
 	return out
 }

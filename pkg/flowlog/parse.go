@@ -111,6 +111,12 @@ func (f *Format) fill(line []byte, r *Record) (int, error) {
 		if i == len(line) {
 			return i, errTooFew
 		}
+		if c.kind == kindSkipRun {
+			if i = skipValues(line, i, c.max); i < 0 {
+				return len(line), errTooFew
+			}
+			continue
+		}
 		if line[i] == '-' && (i+1 == len(line) || line[i+1] == ' ') {
 			r.clear(c)
 			i++
@@ -145,6 +151,53 @@ func (f *Format) fill(line []byte, r *Record) (int, error) {
 	return i, nil
 }
 
+// skipValues steps over n values, the first of which starts at line[i],
+// and returns the index where the next value starts: len(line) when the
+// n values end the line, -1 when the line ends before them. It counts the
+// starts of values eight bytes at a time.
+func skipValues(line []byte, i int, n uint64) int {
+	need := int(n) // starts still to find, the next value's included
+	prevSpace := uint64(0)
+	for i++; i+8 <= len(line); i += 8 {
+		space := spaceBytes(binary.LittleEndian.Uint64(line[i:]))
+		// A value starts at a byte that is not a space after one that is.
+		starts := ^space & highBits & (space<<8 | prevSpace)
+		if c := bits.OnesCount64(starts); c < need {
+			need -= c
+			prevSpace = space >> 56
+			continue
+		}
+		for ; need > 1; need-- {
+			starts &= starts - 1
+		}
+		return i + bits.TrailingZeros64(starts)>>3
+	}
+	for ; i < len(line); i++ {
+		space := line[i] == ' '
+		if !space && prevSpace != 0 {
+			if need--; need == 0 {
+				return i
+			}
+		}
+		prevSpace = 0
+		if space {
+			prevSpace = 0x80
+		}
+	}
+	if need == 1 {
+		return len(line)
+	}
+	return -1
+}
+
+// spaceBytes returns x with the high bit of each byte set when the byte
+// is a space and every other bit clear.
+func spaceBytes(x uint64) uint64 {
+	z := x ^ spaces // spaces become zero bytes
+	t := (z&lowSeven + lowSeven) | z
+	return ^t & highBits
+}
+
 // setNumber stores the number n in the field of column c. A time of
 // minMillis or more is taken to be in milliseconds.
 func (r *Record) setNumber(c *column, n uint64) {
@@ -176,9 +229,9 @@ func (f *Format) valueError(line []byte, field Field) error {
 		}
 	}
 	switch {
-	case n < len(f.cols):
+	case n < f.Len():
 		return errTooFew
-	case n > len(f.cols):
+	case n > f.Len():
 		return errTooMany
 	}
 	return errValue[field]
@@ -257,6 +310,7 @@ const (
 	lowBits  = 0x0101010101010101
 	highBits = 0x8080808080808080
 	spaces   = lowBits * ' '
+	lowSeven = lowBits * 0x7f
 )
 
 // indexSpace returns the index of the first space in line at or after i,
