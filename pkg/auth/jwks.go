@@ -22,6 +22,10 @@ const (
 	// refetchInterval is the least time between two fetches of one host's
 	// key set, so tokens with made-up kids cannot hammer the host.
 	refetchInterval = 30 * time.Second
+	// maxKeyAge is how long a fetched key set is trusted before a token
+	// with a known kid also refetches it, so a key the host withdraws
+	// stops being accepted within about this time.
+	maxKeyAge = time.Hour
 	// minRSABits and maxRSABits bound the RSA keys accepted from a key set.
 	minRSABits = 2048
 	maxRSABits = 8192
@@ -36,15 +40,12 @@ type keyCache struct {
 	now    func() time.Time
 }
 
-// hostKeys is the cached key set of one host and when it was last fetched.
-//
-// TODO: cached keys never expire, so a key the host withdraws stays trusted
-// until an unknown kid triggers a refetch or the function instance is
-// recycled. A maximum age after which a known kid also refetches (within
-// the same rate limit) would remove that.
+// hostKeys is the cached key set of one host, when it was last fetched,
+// and when the keys it holds were fetched.
 type hostKeys struct {
 	mu        sync.Mutex
 	keys      map[string]*rsa.PublicKey
+	keysAt    time.Time
 	attempted bool
 	lastFetch time.Time
 	lastErr   error
@@ -127,8 +128,11 @@ func (c *keyCache) allowedHost(claim any) (string, error) {
 // key returns the RSA key with the given kid from host's key set. It
 // fetches the set when the kid is not cached, at most once per host per
 // refetchInterval; within that interval an unknown kid is simply not found.
-// The host's lock is held during a fetch, so concurrent callers wait for
-// one request instead of each sending their own.
+// A cached key older than maxKeyAge is fetched again; if the host cannot
+// be reached then, the cached key is still used, so an outage of the key
+// host does not lock analysts out. The host's lock is held during a fetch,
+// so concurrent callers wait for one request instead of each sending
+// their own.
 func (c *keyCache) key(
 	ctx context.Context, host, kid string,
 ) (*rsa.PublicKey, error) {
@@ -137,9 +141,18 @@ func (c *keyCache) key(
 	defer entry.mu.Unlock()
 
 	if key, ok := entry.keys[kid]; ok {
+		if c.now().Sub(entry.keysAt) <= maxKeyAge || c.limited(entry) {
+			return key, nil
+		}
+		if fresh, err := c.refresh(ctx, host, entry); err == nil {
+			key, ok = fresh[kid]
+			if !ok {
+				return nil, reject(msgKidNotFound, nil)
+			}
+		}
 		return key, nil
 	}
-	if entry.attempted && c.now().Sub(entry.lastFetch) < refetchInterval {
+	if c.limited(entry) {
 		if entry.keys == nil && entry.lastErr != nil {
 			return nil, reject(msgKeySet, fmt.Errorf(
 				"refetch rate limited after failure: %w", entry.lastErr))
@@ -147,6 +160,27 @@ func (c *keyCache) key(
 		return nil, reject(msgKidNotFound, nil)
 	}
 
+	keys, err := c.refresh(ctx, host, entry)
+	if err != nil {
+		return nil, reject(msgKeySet, err)
+	}
+	if key, ok := keys[kid]; ok {
+		return key, nil
+	}
+	return nil, reject(msgKidNotFound, nil)
+}
+
+// limited reports whether entry's host was asked for its key set less than
+// refetchInterval ago, so that it must not be asked again yet.
+func (c *keyCache) limited(entry *hostKeys) bool {
+	return entry.attempted && c.now().Sub(entry.lastFetch) < refetchInterval
+}
+
+// refresh fetches host's key set into entry, whose lock the caller holds,
+// and records the attempt for the rate limit.
+func (c *keyCache) refresh(
+	ctx context.Context, host string, entry *hostKeys,
+) (map[string]*rsa.PublicKey, error) {
 	keys, err := c.fetch(ctx, host)
 	if ctx.Err() == nil {
 		// A request the caller abandoned says nothing about the host,
@@ -154,13 +188,10 @@ func (c *keyCache) key(
 		entry.attempted, entry.lastFetch, entry.lastErr = true, c.now(), err
 	}
 	if err != nil {
-		return nil, reject(msgKeySet, err)
+		return nil, err
 	}
-	entry.keys = keys
-	if key, ok := keys[kid]; ok {
-		return key, nil
-	}
-	return nil, reject(msgKidNotFound, nil)
+	entry.keys, entry.keysAt = keys, c.now()
+	return keys, nil
 }
 
 // fetch downloads and parses host's key set.

@@ -87,6 +87,51 @@ func TestKeySetRefetch(t *testing.T) {
 	}
 }
 
+// TestKeySetExpires checks that a known key is fetched again once it is
+// older than maxKeyAge, that a withdrawn key then stops working, and that
+// an unreachable host does not lock out a key it served before.
+func TestKeySetExpires(t *testing.T) {
+	env := newTestEnv(t, nil)
+	k1 := jwk("k1", testRSAKey(t, 0))
+	k2 := jwk("k2", testRSAKey(t, 1))
+	steps := []struct {
+		name        string
+		advance     time.Duration
+		down        bool             // the key host fails from this step on
+		serve       []map[string]any // the key set it serves from this step on
+		want        string
+		wantFetches int64
+	}{
+		{name: "first use fetches", serve: []map[string]any{k1}, wantFetches: 1},
+		{name: "fresh key is cached", advance: maxKeyAge, wantFetches: 1},
+		{name: "host down: stale key still used", advance: time.Second,
+			down: true, wantFetches: 2},
+		{name: "host down: no refetch within the interval", wantFetches: 2},
+		{name: "host back, key withdrawn", advance: refetchInterval,
+			serve: []map[string]any{k2}, want: msgKidNotFound, wantFetches: 3},
+	}
+	for _, step := range steps {
+		env.clock.Advance(step.advance)
+		if step.down {
+			env.keys.setResponse(http.StatusBadGateway, []byte("down"))
+		}
+		if step.serve != nil {
+			env.keys.setResponse(http.StatusOK,
+				mustJSON(t, map[string]any{"keys": step.serve}))
+		}
+
+		_, err := env.verifier.Verify(context.Background(), rsKid(t, 0, "k1"))
+
+		if got := messageOf(err); got != step.want {
+			t.Errorf("%s: Verify() message = %q, want %q", step.name, got, step.want)
+		}
+		if got := env.keys.hits.Load(); got != step.wantFetches {
+			t.Errorf("%s: key-set requests = %d, want %d",
+				step.name, got, step.wantFetches)
+		}
+	}
+}
+
 // TestKeySetHostsAreSeparate checks that each host has its own cache and
 // its own rate limit.
 func TestKeySetHostsAreSeparate(t *testing.T) {
