@@ -72,6 +72,9 @@ func (c client) tour(ctx context.Context, out io.Writer, t *seed.Truth) error {
 	if err := c.refer(ctx, out, t.Demo.ElasticIP); err != nil {
 		return err
 	}
+	if err := c.respond(ctx, out, t.Demo.ElasticIP); err != nil {
+		return err
+	}
 	return c.unauthenticated(ctx, out)
 }
 

@@ -1,0 +1,162 @@
+package awsacct
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/aws-vpc-flow-relay/relay/pkg/respond"
+)
+
+// ManagedByTag is the tag key and value that mark the security groups the
+// relay creates.
+const (
+	ManagedByTag   = "ManagedBy"
+	ManagedByValue = "aws-vpc-flow-relay"
+)
+
+// Isolation is the EC2 side of the respond actions: it finds instances
+// and makes the changes package respond plans. It implements respond.EC2.
+type Isolation struct{ a *Account }
+
+// Isolation returns the account's EC2 side of the respond actions.
+func (a *Account) Isolation() *Isolation { return &Isolation{a} }
+
+// Instances finds the instance holding each address on any of its
+// interfaces, by private, public, Elastic or IPv6 address, with the
+// inventory's lookups. Addresses no instance holds are absent.
+func (iso *Isolation) Instances(ctx context.Context,
+	addrs []netip.Addr) (map[netip.Addr]respond.Instance, error) {
+	holders, err := iso.a.Inventory().Holders(ctx, addrs)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, h := range holders {
+		if !slices.Contains(ids, h.ID) {
+			ids = append(ids, h.ID)
+		}
+	}
+	byID := map[string]respond.Instance{}
+	if len(ids) > 0 {
+		in := &ec2.DescribeInstancesInput{InstanceIds: ids}
+		err = inventory{iso.a}.eachInstance(ctx, in, func(i ec2types.Instance) {
+			byID[aws.ToString(i.InstanceId)] = respondInstance(i)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := map[netip.Addr]respond.Instance{}
+	for addr, h := range holders {
+		if in, ok := byID[h.ID]; ok {
+			out[addr] = in
+		}
+	}
+	return out, nil
+}
+
+// respondInstance converts an instance description for package respond,
+// its interfaces ordered by device index.
+func respondInstance(i ec2types.Instance) respond.Instance {
+	out := respond.Instance{ID: aws.ToString(i.InstanceId),
+		Name: tag(i.Tags, "Name"), Tags: map[string]string{}}
+	if i.State != nil {
+		out.State = string(i.State.Name)
+	}
+	for _, t := range i.Tags {
+		out.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	for _, ni := range i.NetworkInterfaces {
+		iface := respond.Interface{ID: aws.ToString(ni.NetworkInterfaceId),
+			VPCID: aws.ToString(ni.VpcId)}
+		if iface.VPCID == "" {
+			iface.VPCID = aws.ToString(i.VpcId)
+		}
+		if ni.Attachment != nil {
+			iface.DeviceIndex = aws.ToInt32(ni.Attachment.DeviceIndex)
+		}
+		for _, g := range ni.Groups {
+			iface.Groups = append(iface.Groups, respond.Group{
+				ID: aws.ToString(g.GroupId), Name: aws.ToString(g.GroupName)})
+		}
+		out.Interfaces = append(out.Interfaces, iface)
+	}
+	slices.SortFunc(out.Interfaces, func(a, b respond.Interface) int {
+		return int(a.DeviceIndex) - int(b.DeviceIndex)
+	})
+	return out
+}
+
+// GroupNames returns the names of the security groups among ids that
+// exist, by id. Deleted groups are simply absent.
+func (iso *Isolation) GroupNames(ctx context.Context,
+	ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// A filter, unlike GroupIds, does not fail the call for a missing id.
+	in := &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("group-id"), Values: ids}}}
+	pages := ec2.NewDescribeSecurityGroupsPaginator(iso.a.EC2, in)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, classify(err, "ec2:DescribeSecurityGroups")
+		}
+		for _, g := range page.SecurityGroups {
+			out[aws.ToString(g.GroupId)] = aws.ToString(g.GroupName)
+		}
+	}
+	return out, nil
+}
+
+// SetGroups replaces the security groups of one network interface.
+func (iso *Isolation) SetGroups(ctx context.Context, interfaceID string,
+	groups []string) error {
+	_, err := iso.a.EC2.ModifyNetworkInterfaceAttribute(ctx,
+		&ec2.ModifyNetworkInterfaceAttributeInput{
+			NetworkInterfaceId: aws.String(interfaceID), Groups: groups})
+	return classify(err, "ec2:ModifyNetworkInterfaceAttribute")
+}
+
+// PutTags adds or overwrites tags of an instance in one call, so that a
+// record is written whole or not at all.
+func (iso *Isolation) PutTags(ctx context.Context, instanceID string,
+	tags []respond.Tag) error {
+	list := make([]ec2types.Tag, len(tags))
+	for i, t := range tags {
+		list[i] = ec2types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)}
+	}
+	_, err := iso.a.EC2.CreateTags(ctx, &ec2.CreateTagsInput{
+		Resources: []string{instanceID}, Tags: list})
+	return classify(err, "ec2:CreateTags")
+}
+
+// DeleteTags removes tags of an instance, whatever their values.
+func (iso *Isolation) DeleteTags(ctx context.Context, instanceID string,
+	keys []string) error {
+	list := make([]ec2types.Tag, len(keys))
+	for i, k := range keys {
+		list[i] = ec2types.Tag{Key: aws.String(k)}
+	}
+	_, err := iso.a.EC2.DeleteTags(ctx, &ec2.DeleteTagsInput{
+		Resources: []string{instanceID}, Tags: list})
+	return classify(err, "ec2:DeleteTags")
+}
+
+// errorCode returns the AWS error code in err's chain, or "".
+func errorCode(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	return ""
+}

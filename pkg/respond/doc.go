@@ -1,0 +1,17 @@
+// Package respond holds the relay's response actions: isolating an EC2
+// instance from the network and restoring it exactly.
+//
+// Isolation swaps the security groups of every network interface of an
+// instance for the isolation group of the interface's VPC. Before it
+// changes anything it records each interface's groups in tags on the
+// instance, split over as many tags as AWS's 256-character value limit
+// needs, and any failure part way undoes what was already changed.
+// Restoring puts the recorded groups back, names any that were deleted in
+// the meantime, and then removes the record. Records written by the old
+// Python relay (one Pre-Isolation-SG tag for the primary interface) are
+// read too.
+//
+// The package knows nothing of AWS: an EC2 value makes the changes, and
+// package awsacct implements it. Every action returns an Audit, the one
+// structured log line the route writes.
+package respond
