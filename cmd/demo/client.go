@@ -21,6 +21,9 @@ const lookbackDays = 7
 // client sends signed requests to the relay, as SecureX does.
 type client struct {
 	url, secret, group, region string
+	// roleARN, when set, is the role the relay assumes in the monitored
+	// account, as the ROLE_ARN setting says.
+	roleARN string
 }
 
 // answer is the relay's answer shape, as far as the demo reads it.
@@ -226,12 +229,16 @@ func (c client) unauthenticated(ctx context.Context, out io.Writer) error {
 // token signs a configuration token as SecureX does, valid for a minute.
 func (c client) token() (string, error) {
 	now := time.Now()
-	tok, err := auth.SignHS256([]byte(c.secret), map[string]any{
+	claims := map[string]any{
 		"aud": c.url, "iat": now.Unix(), "exp": now.Add(time.Minute).Unix(),
 		"sub": "demo-analyst", "REGION": c.region, "LOG_GROUP": c.group,
 		"LOOKBACK": lookbackDays, "TIME_ZONE": "UTC",
 		"ACCESS_KEY": "AKIAEMULATORTEST0001", "SECRET_KEY": "test",
-	})
+	}
+	if c.roleARN != "" {
+		claims["ROLE_ARN"] = c.roleARN
+	}
+	tok, err := auth.SignHS256([]byte(c.secret), claims)
 	if err != nil {
 		return "", fmt.Errorf("sign token: %w", err)
 	}

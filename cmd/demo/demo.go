@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/aws-vpc-flow-relay/relay/localstack/seed"
@@ -46,7 +47,36 @@ func run(ctx context.Context, out io.Writer, records int) error {
 
 	c := client{url: url, secret: secret, group: truth.CustomGroup().Name,
 		region: truth.Region}
-	return c.tour(ctx, out, truth)
+	if err := c.tour(ctx, out, truth); err != nil {
+		return err
+	}
+	return showTiles(ctx, out, cfg, c)
+}
+
+// showTiles seeds a second account with what the dashboard tiles count
+// (many instances and APIs, IAM users, flow records) and prints the tiles
+// the relay serves for it, reaching the account through ROLE_ARN.
+func showTiles(ctx context.Context, out io.Writer, cfg aws.Config, c client) error {
+	account, err := seed.NewAccountID()
+	if err != nil {
+		return err
+	}
+	assumed, role, err := seed.AssumeAccount(ctx, cfg, account, "vpc-flow-relay-demo")
+	if err != nil {
+		return fmt.Errorf("reach the tiles account: %w", err)
+	}
+	fmt.Fprintf(out, "\nSeeding account %s for the dashboard tiles ...\n", account)
+	began := time.Now()
+	truth, err := seed.Tiles(ctx, assumed, seed.TileOptions{Prefix: "demo-"})
+	if err != nil {
+		return fmt.Errorf("seed the tiles account: %w", err)
+	}
+	fmt.Fprintf(out, "Seeded %d instances, %d REST APIs and %d IAM users in %s;\n"+
+		"the relay reaches them with ROLE_ARN=%s.\n\n", truth.Counts.Instances,
+		truth.Counts.RESTAPIs, truth.IAM.ConsoleUsers+truth.IAM.APIUsers,
+		time.Since(began).Round(time.Millisecond), role)
+	c.group, c.roleARN = truth.LogGroup, role
+	return c.tiles(ctx, out)
 }
 
 // startRelay serves every route on a loopback port, through the same

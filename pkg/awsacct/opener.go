@@ -14,8 +14,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
 
@@ -118,6 +122,12 @@ type Account struct {
 	EC2    *ec2.Client
 	Logs   *cloudwatchlogs.Client
 	STS    *sts.Client
+	// The dashboard tiles' clients. S3 uses path-style addressing, which
+	// emulators need and AWS accepts for listing buckets.
+	S3           *s3.Client
+	IAM          *iam.Client
+	APIGateway   *apigateway.Client
+	APIGatewayV2 *apigatewayv2.Client
 
 	networks cachedNetworks
 	formats  cachedFormats
@@ -130,5 +140,11 @@ func newAccount(cfg aws.Config, s settings.Settings) *Account {
 		EC2:    ec2.NewFromConfig(cfg),
 		Logs:   cloudwatchlogs.NewFromConfig(cfg),
 		STS:    sts.NewFromConfig(cfg),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = true
+		}),
+		IAM:          iam.NewFromConfig(cfg),
+		APIGateway:   apigateway.NewFromConfig(cfg),
+		APIGatewayV2: apigatewayv2.NewFromConfig(cfg),
 	}
 }

@@ -31,7 +31,7 @@ func (d Deps) now() time.Time {
 func All(d Deps) []relay.Endpoint {
 	return []relay.Endpoint{
 		Health(d), Version(d), Watchdog(d), Observe(d), Deliberate(d),
-		Refer(d), Respond(d), Trigger(d),
+		Refer(d), Tiles(d), Tile(d), TileData(d), Respond(d), Trigger(d),
 	}
 }
 

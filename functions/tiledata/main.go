@@ -1,0 +1,9 @@
+// Command tiledata is the Lambda function serving POST /tiles/tile-data.
+package main
+
+import (
+	"github.com/aws-vpc-flow-relay/relay/pkg/boot"
+	"github.com/aws-vpc-flow-relay/relay/pkg/routes"
+)
+
+func main() { boot.Lambda(routes.TileData) }
