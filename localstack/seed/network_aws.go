@@ -94,7 +94,8 @@ func routeSubnet(
 			DestinationIpv6CidrBlock: aws.String("::/0"), GatewayId: target.GatewayId})
 	}
 	for _, r := range routes {
-		if _, err := c.ec2.CreateRoute(ctx, r); err != nil {
+		if _, err := c.ec2.CreateRoute(ctx, r); err != nil &&
+			!exists(err, "RouteAlreadyExists") {
 			return fmt.Errorf("add default route to %s: %w", name, err)
 		}
 	}

@@ -143,8 +143,15 @@ func createTileServices(ctx context.Context, cfg aws.Config, o TileOptions,
 			return fmt.Errorf("create REST API %s: %w", name, err)
 		}
 	}
+	if err := dedupeRESTAPIs(ctx, rest); err != nil {
+		return err
+	}
 	t.Counts.RESTAPIs = o.RESTAPIs
-	if err := createHTTPAPIs(ctx, apigatewayv2.NewFromConfig(cfg), o); err != nil {
+	v2 := apigatewayv2.NewFromConfig(cfg)
+	if err := createHTTPAPIs(ctx, v2, o); err != nil {
+		return err
+	}
+	if err := dedupeAPIs(ctx, v2); err != nil {
 		return err
 	}
 	t.Counts.HTTPAPIs = o.HTTPAPIs

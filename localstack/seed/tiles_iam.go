@@ -119,12 +119,14 @@ type iamKey struct {
 // and returns the keys to use.
 func createUser(ctx context.Context, c *iam.Client, prefix string, u tileUser) ([]iamKey, error) {
 	name := aws.String(prefix + u.name)
-	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil &&
+		!exists(err, "EntityAlreadyExists") {
 		return nil, fmt.Errorf("create: %w", err)
 	}
 	if u.password {
 		if _, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{
-			UserName: name, Password: aws.String("Seeded-Passw0rd!")}); err != nil {
+			UserName: name, Password: aws.String("Seeded-Passw0rd!")}); err != nil &&
+			!exists(err, "EntityAlreadyExists") {
 			return nil, fmt.Errorf("create login profile: %w", err)
 		}
 	}
@@ -134,12 +136,14 @@ func createUser(ctx context.Context, c *iam.Client, prefix string, u tileUser) (
 		}
 	}
 	var out []iamKey
+	created := map[string]bool{}
 	for _, use := range u.keys {
 		k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
 		if err != nil {
 			return nil, fmt.Errorf("create access key: %w", err)
 		}
 		id := aws.ToString(k.AccessKey.AccessKeyId)
+		created[id] = true
 		if u.inactive {
 			if _, err := c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: name,
 				AccessKeyId: aws.String(id), Status: "Inactive"}); err != nil {
@@ -151,7 +155,26 @@ func createUser(ctx context.Context, c *iam.Client, prefix string, u tileUser) (
 				secret: aws.ToString(k.AccessKey.SecretAccessKey)})
 		}
 	}
-	return out, nil
+	return out, pruneKeys(ctx, c, name, created)
+}
+
+// pruneKeys deletes the user's access keys other than those created: a
+// create the SDK retried after a lost answer leaves one more key.
+func pruneKeys(ctx context.Context, c *iam.Client, name *string, created map[string]bool) error {
+	list, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: name})
+	if err != nil {
+		return fmt.Errorf("list access keys: %w", err)
+	}
+	for _, k := range list.AccessKeyMetadata {
+		if created[aws.ToString(k.AccessKeyId)] {
+			continue
+		}
+		if _, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: name,
+			AccessKeyId: k.AccessKeyId}); err != nil {
+			return fmt.Errorf("delete extra access key: %w", err)
+		}
+	}
+	return nil
 }
 
 // enableMFA gives a user a virtual MFA device.
