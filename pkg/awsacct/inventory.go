@@ -135,15 +135,31 @@ func (inv inventory) elasticHolders(ctx context.Context, values []string,
 	if err != nil {
 		return classify(err, "ec2:DescribeAddresses")
 	}
+	var viaInterface []string
 	for _, addr := range out.Addresses {
 		if ip, err := netip.ParseAddr(aws.ToString(addr.PublicIp)); err == nil {
 			elastic[ip] = true
 		}
 		if id := aws.ToString(addr.InstanceId); id != "" {
 			ids[id] = true
+		} else if eni := aws.ToString(addr.NetworkInterfaceId); eni != "" {
+			viaInterface = append(viaInterface, eni)
 		}
 	}
-	return nil
+	return inv.attachedTo(ctx, viaInterface, ids)
+}
+
+// attachedTo adds the instances the given interfaces are attached to. An
+// Elastic IP associated through an interface may name only the interface.
+func (inv inventory) attachedTo(ctx context.Context, interfaceIDs []string,
+	ids map[string]bool) error {
+	if len(interfaceIDs) == 0 {
+		return nil
+	}
+	in := &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: interfaceIDs}
+	return inv.eachInterface(ctx, in, func(ni ec2types.NetworkInterface) {
+		addAttached(ni, ids)
+	})
 }
 
 // publicHolders adds the instances whose primary public IP is among

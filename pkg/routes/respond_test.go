@@ -353,11 +353,11 @@ func TestIsolateEveryInterface(t *testing.T) {
 		_, _ = f.ec2.ReleaseAddress(context.Background(),
 			&ec2.ReleaseAddressInput{AllocationId: eip.AllocationId})
 	})
-	// TODO: associate the Elastic IP with the second interface once the
-	// emulator names the instance of an address associated through an
-	// interface (moto 5.2.1 leaves InstanceId empty; AWS fills it in).
+	// Associated through the second interface, the address may name only
+	// the interface (moto leaves the instance out), which still leads to
+	// the instance.
 	if _, err := f.ec2.AssociateAddress(t.Context(), &ec2.AssociateAddressInput{
-		AllocationId: eip.AllocationId, InstanceId: aws.String(in.id)}); err != nil {
+		AllocationId: eip.AllocationId, NetworkInterfaceId: aws.String(second)}); err != nil {
 		t.Fatal(err)
 	}
 
