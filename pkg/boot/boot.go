@@ -5,6 +5,7 @@
 package boot
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -29,8 +30,12 @@ type Env struct {
 	// a custom domain in front of the API.
 	Audiences []string `envconfig:"RELAY_AUDIENCES"`
 	// Secret is the HS256 key of configuration tokens. Empty accepts only
-	// RS256 tokens from the JWKS hosts.
+	// RS256 tokens from the JWKS hosts. It is for local work; deployed
+	// functions use SecretParameter.
 	Secret string `envconfig:"RELAY_SECRET"`
+	// SecretParameter names the SSM SecureString parameter holding the
+	// HS256 key; FromEnv reads it once, at start-up.
+	SecretParameter string `envconfig:"RELAY_SECRET_PARAMETER"`
 	// JWKSHosts overrides the allow-list of hosts whose key sets may be
 	// fetched; empty means the SecureX and XDR visibility hosts.
 	JWKSHosts []string `envconfig:"JWKS_HOSTS"`
@@ -54,9 +59,15 @@ func LoadEnv() (Env, error) {
 	return env, nil
 }
 
-// FromEnv reads Env and builds the relay's parts, logging to stdout.
+// FromEnv reads Env, fetches the relay secret from Parameter Store when
+// RELAY_SECRET_PARAMETER names it, and builds the relay's parts, logging
+// to stdout.
 func FromEnv() (*Relay, error) {
 	env, err := LoadEnv()
+	if err != nil {
+		return nil, err
+	}
+	env, err = ResolveSecret(context.Background(), env)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"io"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseOptions(t *testing.T) {
+	env := map[string]string{"SECUREX_CLIENT_SECRET": "from-env"}
+	getenv := func(k string) string { return env[k] }
+	deploy := []string{"-r", "eu-west-1", "-p", "relay-1", "-x", "eu", "-i", "c1"}
+	tests := []struct {
+		name    string
+		command string
+		args    []string
+		wantErr string
+		check   func(*testing.T, options)
+	}{
+		{name: "deploy", command: "deploy", args: deploy,
+			check: func(t *testing.T, o options) {
+				if o.securexURL != "https://visibility.eu.amp.cisco.com" ||
+					o.clientSecret.Reveal() != "from-env" || o.memory != 256 ||
+					o.timeout != 29 || o.stage() != "prod" {
+					t.Errorf("options = %+v", o)
+				}
+			}},
+		{name: "secret flag wins", command: "deploy",
+			args: append([]string{"-s", "from-flag"}, deploy...),
+			check: func(t *testing.T, o options) {
+				if o.clientSecret.Reveal() != "from-flag" {
+					t.Error("the -s value was not used")
+				}
+			}},
+		{name: "update needs no SecureX region", command: "update",
+			args: []string{"-r", "us-east-1", "-p", "relay-1", "-m", "512"},
+			check: func(t *testing.T, o options) {
+				if !o.given["m"] || o.given["t"] {
+					t.Errorf("given = %v, want only m", o.given)
+				}
+			}},
+		{name: "remove", command: "remove", args: []string{"-r", "x", "-p", "p1"}},
+		{name: "no region", command: "deploy", args: deploy[2:],
+			wantErr: "-r (AWS region) is required"},
+		{name: "underscore in project", command: "update",
+			args: []string{"-r", "r", "-p", "AWS_Test_Relay"}, wantErr: "-p (project)"},
+		{name: "project too long", command: "update",
+			args:    []string{"-r", "r", "-p", "a" + strings.Repeat("b", 32)},
+			wantErr: "1 to 31"},
+		{name: "project too short", command: "update",
+			args: []string{"-r", "r", "-p", "a"}, wantErr: "1 to 31"},
+		{name: "memory", command: "deploy", args: append([]string{"-m", "4"},
+			deploy...), wantErr: "-m (memory)"},
+		{name: "old timeout", command: "deploy", args: append([]string{"-t", "90"},
+			deploy...), wantErr: "at most 30 s"},
+		{name: "role access", command: "deploy",
+			args:    append([]string{"-role-access", "all"}, deploy...),
+			wantErr: "-role-access"},
+		{name: "SecureX region", command: "deploy",
+			args:    []string{"-r", "r", "-p", "p1", "-x", "MARS", "-i", "c"},
+			wantErr: "unknown SecureX region"},
+		{name: "no client", command: "deploy",
+			args: []string{"-r", "r", "-p", "p1", "-x", "US"}, wantErr: "API client"},
+		{name: "stray argument", command: "remove",
+			args: []string{"-r", "r", "-p", "p1", "extra"}, wantErr: "unexpected"},
+		{name: "unknown command", command: "destroy", wantErr: "deploy, update or remove"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := parseOptions(tt.command, tt.args, getenv, io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want one with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("parseOptions: %v", err)
+			}
+			if tt.check != nil {
+				tt.check(t, o)
+			}
+		})
+	}
+}
+
+func TestServerlessArgs(t *testing.T) {
+	o := options{project: "p1", region: "eu-west-1", memory: 512, timeout: 20,
+		roleAccess: "read", logRetention: 14, dist: "d"}
+	got := serverlessArgs(o, "deploy")
+	want := []string{"deploy", "--stage", "prod", "--region", "eu-west-1",
+		"--param=memory=512", "--param=timeout=20",
+		"--param=secretParameter=/p1/relay-secret", "--param=roleAccess=read",
+		"--param=logRetention=14", "--param=dist=d"}
+	if !slices.Equal(got, want) {
+		t.Errorf("serverlessArgs =\n%v\nwant\n%v", got, want)
+	}
+	o.endpoint = "http://localhost:4566"
+	if got := serverlessArgs(o, "remove"); got[2] != "local" {
+		t.Errorf("stage with an emulator = %s, want local", got[2])
+	}
+}
+
+func TestServerlessEnv(t *testing.T) {
+	environ := []string{"PATH=/bin", "AWS_ACCESS_KEY_ID=", "AWS_PROFILE=ops",
+		"AWS_ENDPOINT_URL=", "RELAY_PROJECT=old"}
+	got := serverlessEnv(options{project: "p1"}, environ)
+	want := []string{"PATH=/bin", "AWS_PROFILE=ops", "RELAY_PROJECT=p1",
+		"SLS_TELEMETRY_DISABLED=1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("serverlessEnv = %v, want %v", got, want)
+	}
+}
+
+func TestNewSecret(t *testing.T) {
+	seen := map[string]bool{}
+	for range 20 {
+		s, err := newSecret()
+		if err != nil {
+			t.Fatalf("newSecret: %v", err)
+		}
+		v := s.Reveal()
+		if len(v) != secretLength || strings.Trim(v, secretAlphabet) != "" {
+			t.Fatalf("secret of %d characters outside the alphabet", len(v))
+		}
+		if seen[v] {
+			t.Fatal("newSecret repeated a secret")
+		}
+		seen[v] = true
+	}
+}
