@@ -71,19 +71,7 @@ func (a *Account) eachLiveInstance(ctx context.Context, fn func(ec2types.Instanc
 			Values: liveStates}},
 		MaxResults: aws.Int32(pageLimits.ec2),
 	}
-	pages := ec2.NewDescribeInstancesPaginator(a.EC2, in)
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return classify(err, "ec2:DescribeInstances")
-		}
-		for _, r := range page.Reservations {
-			for _, i := range r.Instances {
-				fn(i)
-			}
-		}
-	}
-	return nil
+	return inventory{a}.eachInstance(ctx, in, fn)
 }
 
 // countVPCs counts the VPCs of the region.
