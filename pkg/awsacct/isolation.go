@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
 	"github.com/aws-vpc-flow-relay/relay/pkg/respond"
 )
 
@@ -94,11 +95,31 @@ func respondInstance(i ec2types.Instance) respond.Instance {
 	return out
 }
 
-// GroupNames returns the names of the security groups among ids that
-// exist, by id. Deleted groups are simply absent.
-func (iso *Isolation) GroupNames(ctx context.Context,
-	ids []string) (map[string]string, error) {
-	out := map[string]string{}
+// Instance reads one instance again. Its error is not found when the
+// instance no longer exists.
+func (iso *Isolation) Instance(ctx context.Context,
+	instanceID string) (respond.Instance, error) {
+	var out respond.Instance
+	found := false
+	in := &ec2.DescribeInstancesInput{InstanceIds: []string{instanceID}}
+	err := inventory{iso.a}.eachInstance(ctx, in, func(i ec2types.Instance) {
+		out, found = respondInstance(i), true
+	})
+	if err != nil {
+		return out, err
+	}
+	if !found {
+		return out, failure.New(failure.NotFound,
+			"instance %s no longer exists", instanceID)
+	}
+	return out, nil
+}
+
+// Groups describes the security groups among ids that exist, by id,
+// with their names and VPCs. Deleted groups are simply absent.
+func (iso *Isolation) Groups(ctx context.Context,
+	ids []string) (map[string]respond.Group, error) {
+	out := map[string]respond.Group{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -112,7 +133,9 @@ func (iso *Isolation) GroupNames(ctx context.Context,
 			return nil, classify(err, "ec2:DescribeSecurityGroups")
 		}
 		for _, g := range page.SecurityGroups {
-			out[aws.ToString(g.GroupId)] = aws.ToString(g.GroupName)
+			id := aws.ToString(g.GroupId)
+			out[id] = respond.Group{ID: id, Name: aws.ToString(g.GroupName),
+				VPCID: aws.ToString(g.VpcId)}
 		}
 	}
 	return out, nil

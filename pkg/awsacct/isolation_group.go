@@ -16,25 +16,62 @@ import (
 const isolationDescription = "Isolates EC2 instances for the AWS VPC Flow " +
 	"Relay: no inbound or outbound rule"
 
-// IsolationGroup returns the id of the VPC's isolation group. It creates
-// the group when missing, tagged as the relay's, and revokes the
-// allow-all outbound rule EC2 gives every new group. An existing group is
-// reused as it is, except that an allow-all outbound rule is revoked:
-// rules added on purpose, such as access for forensics, stay.
-func (iso *Isolation) IsolationGroup(ctx context.Context, vpcID string) (string, error) {
+// emptyRounds bounds how often IsolationGroup revokes rules that rules
+// added meanwhile keep it from removing.
+const emptyRounds = 3
+
+// IsolationGroup returns the VPC's isolation group. It creates the group
+// when missing, tagged as the relay's, and revokes every inbound and
+// outbound rule the group holds: EC2's default outbound rule on a new
+// group, and on an existing one any rule someone added, since a rule
+// would let an isolated instance be reached. It counts the rules revoked
+// from an existing group. Its error means the group could not be found,
+// created or emptied.
+func (iso *Isolation) IsolationGroup(ctx context.Context,
+	vpcID string) (respond.IsolationGroup, error) {
 	group, found, err := iso.findGroup(ctx, vpcID)
 	if err != nil {
-		return "", err
+		return respond.IsolationGroup{}, err
 	}
 	if !found {
 		if group, err = iso.createGroup(ctx, vpcID); err != nil {
-			return "", err
+			return respond.IsolationGroup{}, err
 		}
 	}
-	if err := iso.revokeOpenEgress(ctx, group); err != nil {
-		return "", err
+	out := respond.IsolationGroup{ID: aws.ToString(group.GroupId)}
+	for range emptyRounds {
+		n := len(group.IpPermissions) + len(group.IpPermissionsEgress)
+		if n == 0 {
+			return out, nil
+		}
+		if err := iso.revokeAll(ctx, group); err != nil {
+			return respond.IsolationGroup{}, err
+		}
+		if found {
+			out.Revoked += n
+		}
+		if group, err = iso.describeGroup(ctx, out.ID); err != nil {
+			return respond.IsolationGroup{}, err
+		}
 	}
-	return aws.ToString(group.GroupId), nil
+	return respond.IsolationGroup{}, failure.New(failure.Upstream,
+		"isolation group %s keeps rules after they were revoked %d times; "+
+			"remove its rules by hand", out.ID, emptyRounds)
+}
+
+// describeGroup reads one security group again.
+func (iso *Isolation) describeGroup(ctx context.Context,
+	id string) (ec2types.SecurityGroup, error) {
+	out, err := iso.a.EC2.DescribeSecurityGroups(ctx,
+		&ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
+	if err != nil {
+		return ec2types.SecurityGroup{}, classify(err, "ec2:DescribeSecurityGroups")
+	}
+	if len(out.SecurityGroups) != 1 {
+		return ec2types.SecurityGroup{}, failure.New(failure.Upstream,
+			"isolation group %s cannot be found", id)
+	}
+	return out.SecurityGroups[0], nil
 }
 
 // findGroup looks up the VPC's isolation group by name.
@@ -83,48 +120,30 @@ func (iso *Isolation) createGroup(ctx context.Context,
 	return group, nil
 }
 
-// revokeOpenEgress revokes the outbound ranges of the group that allow
-// all traffic to anywhere; narrower ranges stay. A range revoked
-// meanwhile by another call is fine.
-func (iso *Isolation) revokeOpenEgress(ctx context.Context,
+// revokeAll revokes the group's inbound and outbound rules as described.
+// A rule revoked meanwhile by another call is fine: the caller reads the
+// group again and sees what is left.
+func (iso *Isolation) revokeAll(ctx context.Context,
 	group ec2types.SecurityGroup) error {
-	var open []ec2types.IpPermission
-	for _, p := range group.IpPermissionsEgress {
-		if o, ok := openPart(p); ok {
-			open = append(open, o)
+	if len(group.IpPermissions) > 0 {
+		_, err := iso.a.EC2.RevokeSecurityGroupIngress(ctx,
+			&ec2.RevokeSecurityGroupIngressInput{GroupId: group.GroupId,
+				IpPermissions: group.IpPermissions})
+		if err != nil && errorCode(err) != "InvalidPermission.NotFound" {
+			return fmt.Errorf("revoke inbound rules of %s: %w",
+				aws.ToString(group.GroupId),
+				classify(err, "ec2:RevokeSecurityGroupIngress"))
 		}
 	}
-	if len(open) == 0 {
-		return nil
-	}
-	_, err := iso.a.EC2.RevokeSecurityGroupEgress(ctx,
-		&ec2.RevokeSecurityGroupEgressInput{GroupId: group.GroupId,
-			IpPermissions: open})
-	if err != nil && errorCode(err) != "InvalidPermission.NotFound" {
-		return fmt.Errorf("revoke open egress of %s: %w",
-			aws.ToString(group.GroupId), classify(err, "ec2:RevokeSecurityGroupEgress"))
+	if len(group.IpPermissionsEgress) > 0 {
+		_, err := iso.a.EC2.RevokeSecurityGroupEgress(ctx,
+			&ec2.RevokeSecurityGroupEgressInput{GroupId: group.GroupId,
+				IpPermissions: group.IpPermissionsEgress})
+		if err != nil && errorCode(err) != "InvalidPermission.NotFound" {
+			return fmt.Errorf("revoke outbound rules of %s: %w",
+				aws.ToString(group.GroupId),
+				classify(err, "ec2:RevokeSecurityGroupEgress"))
+		}
 	}
 	return nil
-}
-
-// openPart returns the part of a rule that allows every protocol to
-// 0.0.0.0/0 or ::/0, as EC2's default outbound rules do, and whether
-// there is one.
-func openPart(p ec2types.IpPermission) (ec2types.IpPermission, bool) {
-	out := ec2types.IpPermission{IpProtocol: p.IpProtocol}
-	if aws.ToString(p.IpProtocol) != "-1" {
-		return out, false
-	}
-	for _, r := range p.IpRanges {
-		if aws.ToString(r.CidrIp) == "0.0.0.0/0" {
-			out.IpRanges = append(out.IpRanges, ec2types.IpRange{CidrIp: r.CidrIp})
-		}
-	}
-	for _, r := range p.Ipv6Ranges {
-		if aws.ToString(r.CidrIpv6) == "::/0" {
-			out.Ipv6Ranges = append(out.Ipv6Ranges,
-				ec2types.Ipv6Range{CidrIpv6: r.CidrIpv6})
-		}
-	}
-	return out, len(out.IpRanges)+len(out.Ipv6Ranges) > 0
 }

@@ -56,37 +56,6 @@ func TestRespondInstance(t *testing.T) {
 	}
 }
 
-func TestOpenPart(t *testing.T) {
-	tests := []struct {
-		name      string
-		rule      ec2types.IpPermission
-		v4, v6    int
-		wantFound bool
-	}{
-		{"default IPv4 rule", ec2types.IpPermission{IpProtocol: aws.String("-1"),
-			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}, 1, 0, true},
-		{"default IPv6 rule", ec2types.IpPermission{IpProtocol: aws.String("-1"),
-			Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0")}}}, 0, 1, true},
-		{"open range beside a narrow one", ec2types.IpPermission{IpProtocol: aws.String("-1"),
-			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("10.0.0.0/8")},
-				{CidrIp: aws.String("0.0.0.0/0")}}}, 1, 0, true},
-		{"a forensics host", ec2types.IpPermission{IpProtocol: aws.String("-1"),
-			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("10.0.0.9/32")}}}, 0, 0, false},
-		{"one port to anywhere", ec2types.IpPermission{IpProtocol: aws.String("tcp"),
-			FromPort: aws.Int32(443), ToPort: aws.Int32(443),
-			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}, 0, 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := openPart(tt.rule)
-			if ok != tt.wantFound || len(got.IpRanges) != tt.v4 || len(got.Ipv6Ranges) != tt.v6 {
-				t.Errorf("got %v with %d and %d ranges, want %v with %d and %d",
-					ok, len(got.IpRanges), len(got.Ipv6Ranges), tt.wantFound, tt.v4, tt.v6)
-			}
-		})
-	}
-}
-
 // emulatorAccount opens the account of the emulator at AWS_ENDPOINT_URL,
 // or skips the test when none answers.
 func emulatorAccount(t *testing.T) *Account {
@@ -133,11 +102,11 @@ func TestIsolationGroupIsCreatedOnceAndEmpty(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range ids {
 		wg.Go(func() {
-			id, err := iso.IsolationGroup(t.Context(), vpc)
+			g, err := iso.IsolationGroup(t.Context(), vpc)
 			if err != nil {
 				t.Errorf("call %d: %v", i, err)
 			}
-			ids[i] = id
+			ids[i] = g.ID
 		})
 	}
 	wg.Wait()
@@ -166,7 +135,7 @@ func TestIsolationGroupIsCreatedOnceAndEmpty(t *testing.T) {
 	}
 }
 
-func TestGroupNamesLeaveOutDeletedGroups(t *testing.T) {
+func TestGroupsLeaveOutDeletedGroups(t *testing.T) {
 	a := emulatorAccount(t)
 	vpc := freshVPC(t, a)
 	out, err := a.EC2.CreateSecurityGroup(t.Context(), &ec2.CreateSecurityGroupInput{
@@ -180,8 +149,68 @@ func TestGroupNamesLeaveOutDeletedGroups(t *testing.T) {
 		_, _ = a.EC2.DeleteSecurityGroup(context.Background(),
 			&ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
 	})
-	got, err := a.Isolation().GroupNames(t.Context(), []string{id, "sg-0123456789abcdef0"})
-	if err != nil || len(got) != 1 || got[id] != "names-test" {
-		t.Errorf("got %v %v, want only %s named names-test", got, err, id)
+	got, err := a.Isolation().Groups(t.Context(), []string{id, "sg-0123456789abcdef0"})
+	want := respond.Group{ID: id, Name: "names-test", VPCID: vpc}
+	if err != nil || len(got) != 1 || got[id] != want {
+		t.Errorf("got %v %v, want only %+v", got, err, want)
+	}
+}
+
+func TestIsolationGroupLosesRulesAddedLater(t *testing.T) {
+	a := emulatorAccount(t)
+	vpc := freshVPC(t, a)
+	iso := a.Isolation()
+	first, err := iso.IsolationGroup(t.Context(), vpc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := first.ID
+	t.Cleanup(func() {
+		_, _ = a.EC2.DeleteSecurityGroup(context.Background(),
+			&ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
+	})
+	if first.Revoked != 0 {
+		t.Errorf("a new group counts %d revoked rules, want 0", first.Revoked)
+	}
+	addRules(t, a, id)
+
+	second, err := iso.IsolationGroup(t.Context(), vpc)
+	if err != nil || second.ID != id || second.Revoked == 0 {
+		t.Fatalf("got %+v %v, want %s with revoked rules counted", second, err, id)
+	}
+	out, err := a.EC2.DescribeSecurityGroups(t.Context(),
+		&ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
+	if err != nil || len(out.SecurityGroups) != 1 {
+		t.Fatalf("describe %s: %v", id, err)
+	}
+	g := out.SecurityGroups[0]
+	if len(g.IpPermissions) != 0 || len(g.IpPermissionsEgress) != 0 {
+		t.Errorf("got rules in %v and out %v, want none", g.IpPermissions,
+			g.IpPermissionsEgress)
+	}
+}
+
+// addRules opens a group: SSH from anywhere, all traffic from another
+// group, HTTPS out to a network and all traffic out.
+func addRules(t *testing.T, a *Account, id string) {
+	t.Helper()
+	tcp := func(port int32, cidr string) ec2types.IpPermission {
+		return ec2types.IpPermission{IpProtocol: aws.String("tcp"),
+			FromPort: aws.Int32(port), ToPort: aws.Int32(port),
+			IpRanges: []ec2types.IpRange{{CidrIp: aws.String(cidr)}}}
+	}
+	if _, err := a.EC2.AuthorizeSecurityGroupIngress(t.Context(),
+		&ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id),
+			IpPermissions: []ec2types.IpPermission{tcp(22, "0.0.0.0/0"),
+				{IpProtocol: aws.String("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{
+					{GroupId: aws.String(id)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.EC2.AuthorizeSecurityGroupEgress(t.Context(),
+		&ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(id),
+			IpPermissions: []ec2types.IpPermission{tcp(443, "10.0.0.0/8"),
+				{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{
+					{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -98,8 +98,8 @@ func TestAuditLogLine(t *testing.T) {
 	}
 	if got.Action != ActionIsolate || got.Caller != "analyst@example.com" ||
 		got.Outcome != OutcomeIsolated || got.InstanceID != "i-1" ||
-		len(got.Interfaces) != 2 || got.Interfaces[1].After[0] != "sg-iso-b" ||
-		got.Interfaces[1].Before[0] != "sg-db" {
+		len(got.Interfaces) != 2 || got.Interfaces[1].After[0] != "sg-150b" ||
+		got.Interfaces[1].Before[0] != "sg-0db1" {
 		t.Errorf("got %s", buf.Bytes())
 	}
 	if strings.Count(buf.String(), "\n") != 1 {

@@ -11,6 +11,13 @@
 // Python relay (one Pre-Isolation-SG tag for the primary interface) are
 // read too.
 //
+// EC2 tags have no conditional write, so two actions on one instance
+// cannot exclude each other. Instead each action reads the instance again
+// after its writes and writes back the record entry of any interface
+// that holds its isolation group without one; an un-isolate refuses a
+// record none of whose interfaces is isolated yet. The argument, and
+// what it leaves open, is at verify.
+//
 // The package knows nothing of AWS: an EC2 value makes the changes, and
 // package awsacct implements it. Every action returns an Audit, the one
 // structured log line the route writes.

@@ -10,17 +10,27 @@ import (
 const isolationPrefix = "SecureX-EC2_Isolation-"
 
 // IsolationGroupName returns the name of the isolation group of a VPC.
+// Only the group of that exact name in that VPC is its isolation group: a
+// group of the same prefix and another suffix is a user's own.
 func IsolationGroupName(vpcID string) string { return isolationPrefix + vpcID }
 
-// IsIsolationGroupName reports whether name is an isolation group's name.
-func IsIsolationGroupName(name string) bool {
-	return strings.HasPrefix(name, isolationPrefix)
-}
-
-// Group is a security group as an interface lists it.
+// Group is a security group as an interface lists it, or as EC2.Groups
+// describes it.
 type Group struct {
 	ID   string
 	Name string
+	// VPCID is the group's VPC. Interfaces list it empty: their groups
+	// are always in their own VPC.
+	VPCID string
+}
+
+// IsolationGroup is a VPC's isolation group as EC2.IsolationGroup
+// prepared it.
+type IsolationGroup struct {
+	ID string
+	// Revoked counts the rules found in an existing group and revoked;
+	// the default outbound rule of a group just created is not counted.
+	Revoked int
 }
 
 // Interface is one network interface attached to an instance.
@@ -43,11 +53,18 @@ func (i Interface) groupIDs() []string {
 	return ids
 }
 
-// isolated reports whether the interface holds an isolation group.
+// isolated reports whether the interface holds the isolation group of
+// its VPC. Group names are unique within a VPC and an interface's groups
+// are all in its VPC, so the exact name names one group, the one
+// EC2.IsolationGroup finds or creates.
 func (i Interface) isolated() bool {
-	return slices.ContainsFunc(i.Groups, func(g Group) bool {
-		return IsIsolationGroupName(g.Name)
-	})
+	return slices.ContainsFunc(i.Groups, i.isIsolation)
+}
+
+// isIsolation reports whether g is the isolation group of the
+// interface's VPC.
+func (i Interface) isIsolation(g Group) bool {
+	return g.Name == IsolationGroupName(i.VPCID)
 }
 
 // Instance is what the actions need to know about an EC2 instance.

@@ -2,6 +2,7 @@ package respond
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
@@ -9,9 +10,12 @@ import (
 
 // Restore gives every recorded interface of in back its recorded groups,
 // then removes the record. Groups deleted since are left out and named.
-// When an interface that is still isolated has no recorded group left,
+// When an interface that is still isolated would get no group back,
 // nothing is changed: the instance stays isolated and the error says so,
-// since opening it to groups it never had would be worse.
+// since opening it to groups it never had would be worse. A record that
+// names malformed, repeated or foreign groups is damaged and changes
+// nothing. After its writes it reads the instance again (see verify), and
+// answers failure when another action isolated an interface meanwhile.
 func Restore(ctx context.Context, ec2 EC2, in Instance) (Audit, error) {
 	a := newAudit(ActionUnisolate, in)
 	if in.Gone() {
@@ -25,18 +29,9 @@ func Restore(ctx context.Context, ec2 EC2, in Instance) (Audit, error) {
 	if !ok {
 		return notIsolated(in, a)
 	}
-	names, err := ec2.GroupNames(ctx, rec.groups())
+	changes, err := restorePlan(ctx, ec2, in, rec, &a)
 	if err != nil {
-		return a.fail(failure.Wrap(err, failure.KindOf(err), "could not look "+
-			"up the recorded groups of %s: %s; nothing was changed",
-			in.Label(), failure.MessageOf(err)))
-	}
-	changes, blockers := planRestore(in, rec, names, &a)
-	if len(blockers) > 0 {
-		return a.fail(failure.New(failure.NotFound, "could not restore %s: %s; "+
-			"nothing was changed and the instance stays isolated; give the "+
-			"interface groups by hand, then remove the %s tags", in.Label(),
-			strings.Join(blockers, "; "), recordName(rec)))
+		return a.fail(err)
 	}
 	if failed, err := apply(ctx, ec2, changes, &a); err != nil {
 		return a.fail(restoreFailed(in, failed, err))
@@ -46,8 +41,93 @@ func Restore(ctx context.Context, ec2 EC2, in Instance) (Audit, error) {
 			"record tags could not be removed (%s); remove %s by hand",
 			in.Label(), failure.MessageOf(err), recordName(rec))
 	}
+	now, err := verify(ctx, ec2, in.ID, rec, &a)
+	if err != nil {
+		return a.fail(err)
+	}
+	if back := changed(now, changes, true); len(back) > 0 {
+		return a.fail(failure.New(failure.Upstream, "another action isolated "+
+			"interfaces %s of %s again while they were restored; their "+
+			"groups stay recorded; un-isolate again", list(back), in.Label()))
+	}
 	a.finish(OutcomeRestored, nil)
 	return a, nil
+}
+
+// restorePlan checks the record against the instance and the groups
+// that exist, and returns the changes that restore in. Its error means
+// nothing may be changed.
+func restorePlan(ctx context.Context, ec2 EC2, in Instance, rec Record,
+	a *Audit) ([]change, error) {
+	if !slices.ContainsFunc(in.Interfaces, Interface.isolated) {
+		return nil, failure.New(failure.InvalidArgument, "instance %s carries "+
+			"an isolation record, but none of its interfaces holds the "+
+			"isolation group: an isolation is in progress; try again. If "+
+			"none is, remove the %s tags by hand", in.Label(), recordName(rec))
+	}
+	if err := checkGroupIDs(rec); err != nil {
+		return nil, err
+	}
+	known, err := ec2.Groups(ctx, rec.groups())
+	if err != nil {
+		return nil, failure.Wrap(err, failure.KindOf(err), "could not look "+
+			"up the recorded groups of %s: %s; nothing was changed",
+			in.Label(), failure.MessageOf(err))
+	}
+	if err := checkVPCs(in, rec, known); err != nil {
+		return nil, err
+	}
+	changes, blockers := planRestore(in, rec, known, a)
+	if len(blockers) > 0 {
+		return nil, failure.New(failure.NotFound, "could not restore %s: %s; "+
+			"nothing was changed and the instance stays isolated; give the "+
+			"interface groups by hand, then remove the %s tags", in.Label(),
+			strings.Join(blockers, "; "), recordName(rec))
+	}
+	return changes, nil
+}
+
+// checkGroupIDs refuses a record whose groups are not security group ids
+// or repeat within an entry.
+func checkGroupIDs(rec Record) error {
+	for _, e := range rec.Entries {
+		for n, g := range e.Groups {
+			if !isGroupID(g) {
+				return damaged("interface %s has %.40q recorded, which is not "+
+					"a security group id", e.InterfaceID, g)
+			}
+			if slices.Contains(e.Groups[:n], g) {
+				return damaged("interface %s has group %s recorded twice",
+					e.InterfaceID, g)
+			}
+		}
+	}
+	return nil
+}
+
+// isGroupID reports whether s reads as a security group id: "sg-" and
+// lowercase hexadecimal digits.
+func isGroupID(s string) bool {
+	hex, ok := strings.CutPrefix(s, "sg-")
+	return ok && hex != "" && strings.Trim(hex, "0123456789abcdef") == ""
+}
+
+// checkVPCs refuses a record that gives an attached interface a group of
+// another VPC, which no interface can hold.
+func checkVPCs(in Instance, rec Record, known map[string]Group) error {
+	for _, e := range rec.Entries {
+		i, ok := in.iface(e.InterfaceID)
+		if !ok {
+			continue
+		}
+		for _, id := range e.Groups {
+			if g, ok := known[id]; ok && g.VPCID != i.VPCID {
+				return damaged("group %s recorded for interface %s is in VPC "+
+					"%q, not in the interface's %s", id, i.ID, g.VPCID, i.VPCID)
+			}
+		}
+	}
+	return nil
 }
 
 // notIsolated answers for an instance without a record. If an interface
@@ -72,21 +152,20 @@ func notIsolated(in Instance, a Audit) (Audit, error) {
 }
 
 // planRestore returns the changes that restore in from rec, noting what
-// is left out, and the reasons it cannot be restored at all.
-func planRestore(in Instance, rec Record, names map[string]string,
+// is left out, and the reasons it cannot be restored at all: an
+// interface that holds its isolation group and would get nothing back.
+func planRestore(in Instance, rec Record, known map[string]Group,
 	a *Audit) ([]change, []string) {
 	var changes []change
 	var blockers []string
-	recorded := map[string]bool{}
 	for _, e := range rec.Entries {
-		recorded[e.InterfaceID] = true
 		i, ok := in.iface(e.InterfaceID)
 		if !ok {
 			a.note(failure.NotFound, "interface %s was recorded but is no "+
 				"longer attached to %s; skipped", e.InterfaceID, in.Label())
 			continue
 		}
-		keep, gone := survivors(e.Groups, names)
+		keep, gone := survivors(i, e.Groups, known)
 		switch {
 		case len(keep) > 0:
 			changes = append(changes, change{iface: i.ID, from: i.groupIDs(), to: keep})
@@ -103,35 +182,40 @@ func planRestore(in Instance, rec Record, names map[string]string,
 				"none of its recorded groups exist; it was left as it is", i.ID)
 		}
 	}
-	noteUnrecorded(in, recorded, a)
-	return changes, blockers
+	return changes, append(blockers, unrecorded(in, rec)...)
 }
 
-// survivors splits recorded groups into those that exist and can be
-// restored, and those deleted since. Isolation groups in a record (the
-// old relay wrote them when isolating twice) are never restored.
-func survivors(groups []string, names map[string]string) (keep, gone []string) {
-	for _, g := range groups {
-		name, ok := names[g]
+// survivors splits the groups recorded for an interface into those that
+// exist and can be restored, and those deleted since. The interface's
+// isolation group in a record (the old relay wrote it when isolating
+// twice) is never restored.
+func survivors(i Interface, groups []string,
+	known map[string]Group) (keep, gone []string) {
+	for _, id := range groups {
+		g, ok := known[id]
 		switch {
 		case !ok:
-			gone = append(gone, g)
-		case !IsIsolationGroupName(name):
-			keep = append(keep, g)
+			gone = append(gone, id)
+		case !i.isIsolation(g):
+			keep = append(keep, id)
 		}
 	}
 	return keep, gone
 }
 
-// noteUnrecorded names interfaces that hold an isolation group but are
-// not in the record, so none is left isolated silently.
-func noteUnrecorded(in Instance, recorded map[string]bool, a *Audit) {
+// unrecorded names the interfaces that hold their isolation group but
+// have no groups in the record, so none is left isolated silently.
+func unrecorded(in Instance, rec Record) []string {
+	var out []string
 	for _, i := range in.Interfaces {
-		if !recorded[i.ID] && i.isolated() {
-			a.note(failure.NotFound, "interface %s holds an isolation group "+
-				"but has no recorded groups; it stays isolated", i.ID)
+		if i.isolated() && !slices.ContainsFunc(rec.Entries, func(e Entry) bool {
+			return e.InterfaceID == i.ID
+		}) {
+			out = append(out, "interface "+i.ID+" holds the isolation group "+
+				"but the record names no groups for it")
 		}
 	}
+	return out
 }
 
 // recordName names the record's tags for a message.

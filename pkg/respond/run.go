@@ -17,12 +17,16 @@ const rollbackTime = 10 * time.Second
 // EC2 makes the changes of the actions in an account. Errors are in the
 // failure vocabulary, with messages fit for the caller.
 type EC2 interface {
-	// IsolationGroup returns the id of the VPC's isolation group,
-	// creating it when missing.
-	IsolationGroup(ctx context.Context, vpcID string) (string, error)
-	// GroupNames returns the names of the groups among ids that exist,
-	// by id.
-	GroupNames(ctx context.Context, ids []string) (map[string]string, error)
+	// Instance reads an instance again, so an action can verify what it
+	// wrote.
+	Instance(ctx context.Context, instanceID string) (Instance, error)
+	// IsolationGroup returns the VPC's isolation group, creating it when
+	// missing and revoking every inbound and outbound rule it holds. Its
+	// error means the group could not be made to allow no traffic.
+	IsolationGroup(ctx context.Context, vpcID string) (IsolationGroup, error)
+	// Groups describes the groups among ids that exist, by id, with
+	// their names and VPCs. Deleted groups are absent.
+	Groups(ctx context.Context, ids []string) (map[string]Group, error)
 	// SetGroups replaces the security groups of a network interface.
 	SetGroups(ctx context.Context, interfaceID string, groups []string) error
 	// PutTags adds or overwrites tags of an instance in one call.

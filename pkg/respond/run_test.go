@@ -19,11 +19,17 @@ type fakeEC2 struct {
 	groups     map[string][]string // interface id -> group ids
 	tags       map[string]string
 	names      map[string]string // existing group id -> name
-	failSet    map[string]int    // interface id -> SetGroups call that fails (1-based)
+	vpcs       map[string]string // existing group id -> VPC id
+	revoked    int               // rules IsolationGroup reports revoked
+	failGroup  bool
+	failSet    map[string]int // interface id -> SetGroups call that fails (1-based)
 	setCalls   map[string]int
 	failPut    bool
 	failDelete bool
 	calls      []string
+	// hook, when set, runs before each call that reads or changes the
+	// instance, with the call's name as calls lists it.
+	hook func(call string)
 }
 
 // newFake returns a fake holding two interfaces in two VPCs.
@@ -31,10 +37,12 @@ func newFake() *fakeEC2 {
 	return &fakeEC2{id: "i-1", state: "running",
 		ifaces: []Interface{{ID: "eni-1", VPCID: "vpc-a", DeviceIndex: 0},
 			{ID: "eni-2", VPCID: "vpc-b", DeviceIndex: 1}},
-		groups: map[string][]string{"eni-1": {"sg-web", "sg-ssh"}, "eni-2": {"sg-db"}},
+		groups: map[string][]string{"eni-1": {"sg-0eb1", "sg-0551"}, "eni-2": {"sg-0db1"}},
 		tags:   map[string]string{"Name": "web-1"},
-		names: map[string]string{"sg-web": "web", "sg-ssh": "ssh", "sg-db": "db",
-			"sg-iso-a": IsolationGroupName("vpc-a"), "sg-iso-b": IsolationGroupName("vpc-b")},
+		names: map[string]string{"sg-0eb1": "web", "sg-0551": "ssh", "sg-0db1": "db",
+			"sg-150a": IsolationGroupName("vpc-a"), "sg-150b": IsolationGroupName("vpc-b")},
+		vpcs: map[string]string{"sg-0eb1": "vpc-a", "sg-0551": "vpc-a",
+			"sg-0db1": "vpc-b", "sg-150a": "vpc-a", "sg-150b": "vpc-b"},
 		failSet: map[string]int{}, setCalls: map[string]int{},
 	}
 }
@@ -53,18 +61,35 @@ func (f *fakeEC2) instance() Instance {
 	return in
 }
 
-var errRefused = failure.New(failure.Upstream, "AWS refused the call")
-
-func (f *fakeEC2) IsolationGroup(_ context.Context, vpc string) (string, error) {
-	f.calls = append(f.calls, "group "+vpc)
-	return "sg-iso-" + strings.TrimPrefix(vpc, "vpc-"), nil
+// step records a call and runs the hook before it.
+func (f *fakeEC2) step(call string) {
+	f.calls = append(f.calls, call)
+	if f.hook != nil {
+		f.hook(call)
+	}
 }
 
-func (f *fakeEC2) GroupNames(_ context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
+var errRefused = failure.New(failure.Upstream, "AWS refused the call")
+
+func (f *fakeEC2) Instance(_ context.Context, _ string) (Instance, error) {
+	f.step("instance")
+	return f.instance(), nil
+}
+
+func (f *fakeEC2) IsolationGroup(_ context.Context, vpc string) (IsolationGroup, error) {
+	f.calls = append(f.calls, "group "+vpc)
+	if f.failGroup {
+		return IsolationGroup{}, errRefused
+	}
+	return IsolationGroup{ID: "sg-150" + strings.TrimPrefix(vpc, "vpc-"),
+		Revoked: f.revoked}, nil
+}
+
+func (f *fakeEC2) Groups(_ context.Context, ids []string) (map[string]Group, error) {
+	out := map[string]Group{}
 	for _, id := range ids {
 		if n, ok := f.names[id]; ok {
-			out[id] = n
+			out[id] = Group{ID: id, Name: n, VPCID: f.vpcs[id]}
 		}
 	}
 	return out, nil
@@ -72,7 +97,7 @@ func (f *fakeEC2) GroupNames(_ context.Context, ids []string) (map[string]string
 
 func (f *fakeEC2) SetGroups(_ context.Context, iface string, groups []string) error {
 	f.setCalls[iface]++
-	f.calls = append(f.calls, "set "+iface+" "+strings.Join(groups, ","))
+	f.step("set " + iface + " " + strings.Join(groups, ","))
 	if f.failSet[iface] == f.setCalls[iface] {
 		return errRefused
 	}
@@ -81,7 +106,7 @@ func (f *fakeEC2) SetGroups(_ context.Context, iface string, groups []string) er
 }
 
 func (f *fakeEC2) PutTags(_ context.Context, _ string, tags []Tag) error {
-	f.calls = append(f.calls, "tag")
+	f.step("tag")
 	if f.failPut {
 		return errRefused
 	}
@@ -92,7 +117,7 @@ func (f *fakeEC2) PutTags(_ context.Context, _ string, tags []Tag) error {
 }
 
 func (f *fakeEC2) DeleteTags(_ context.Context, _ string, keys []string) error {
-	f.calls = append(f.calls, "untag")
+	f.step("untag")
 	if f.failDelete {
 		return errRefused
 	}
@@ -100,6 +125,14 @@ func (f *fakeEC2) DeleteTags(_ context.Context, _ string, keys []string) error {
 		delete(f.tags, k)
 	}
 	return nil
+}
+
+// changedAnything reports whether the fake was asked to change groups or
+// tags.
+func changedAnything(f *fakeEC2) bool {
+	return slices.ContainsFunc(f.calls, func(c string) bool {
+		return strings.HasPrefix(c, "set") || c == "tag" || c == "untag"
+	})
 }
 
 // wantGroups checks the groups of every interface.
@@ -113,7 +146,7 @@ func wantGroups(t *testing.T, f *fakeEC2, want map[string][]string) {
 }
 
 // original is the fake's groups before any action.
-var original = map[string][]string{"eni-1": {"sg-web", "sg-ssh"}, "eni-2": {"sg-db"}}
+var original = map[string][]string{"eni-1": {"sg-0eb1", "sg-0551"}, "eni-2": {"sg-0db1"}}
 
 func TestIsolateAndRestoreEveryInterface(t *testing.T) {
 	f := newFake()
@@ -121,9 +154,9 @@ func TestIsolateAndRestoreEveryInterface(t *testing.T) {
 	if err != nil || a.Outcome != OutcomeIsolated {
 		t.Fatalf("isolate: %v %v", a.Outcome, err)
 	}
-	wantGroups(t, f, map[string][]string{"eni-1": {"sg-iso-a"}, "eni-2": {"sg-iso-b"}})
+	wantGroups(t, f, map[string][]string{"eni-1": {"sg-150a"}, "eni-2": {"sg-150b"}})
 	if !f.instance().Isolated() || len(a.Interfaces) != 2 ||
-		!slices.Equal(a.Interfaces[0].After, []string{"sg-iso-a"}) ||
+		!slices.Equal(a.Interfaces[0].After, []string{"sg-150a"}) ||
 		!slices.Equal(a.Interfaces[0].Before, original["eni-1"]) {
 		t.Errorf("got audit %+v and tags %v, want both interfaces recorded",
 			a.Interfaces, f.tags)
@@ -152,7 +185,7 @@ func TestIsolateRollsBack(t *testing.T) {
 			original, false, "every change was undone"},
 		{"second interface and the undo fail",
 			func(f *fakeEC2) { f.failSet["eni-2"] = 1; f.failSet["eni-1"] = 2 },
-			map[string][]string{"eni-1": {"sg-iso-a"}, "eni-2": {"sg-db"}},
+			map[string][]string{"eni-1": {"sg-150a"}, "eni-2": {"sg-0db1"}},
 			true, "eni-1 could not be put back"},
 		{"removing the record fails",
 			func(f *fakeEC2) { f.failSet["eni-2"] = 1; f.failDelete = true },
@@ -189,8 +222,8 @@ func TestIsolateTwiceKeepsTheRecord(t *testing.T) {
 	before := maps.Clone(f.tags)
 	f.calls = nil
 	a, err := Isolate(context.Background(), f, f.instance())
-	if err != nil || a.Outcome != OutcomeUnchanged || len(f.calls) != 0 {
-		t.Fatalf("got %s %v with calls %v, want unchanged and no call",
+	if err != nil || a.Outcome != OutcomeUnchanged || changedAnything(f) {
+		t.Fatalf("got %s %v with calls %v, want unchanged and no change",
 			a.Outcome, err, f.calls)
 	}
 	if !maps.Equal(before, f.tags) || len(a.Notes) != 1 ||
@@ -219,9 +252,7 @@ func TestIsolateRefuses(t *testing.T) {
 			if err == nil || !strings.Contains(failure.MessageOf(err), tt.want) {
 				t.Fatalf("got %v, want an error mentioning %q", err, tt.want)
 			}
-			if slices.ContainsFunc(f.calls, func(c string) bool {
-				return strings.HasPrefix(c, "set") || c == "tag"
-			}) {
+			if changedAnything(f) {
 				t.Errorf("got calls %v, want no change", f.calls)
 			}
 		})
@@ -230,7 +261,7 @@ func TestIsolateRefuses(t *testing.T) {
 
 func TestIsolateSkipsAnInterfaceAlreadyIsolated(t *testing.T) {
 	f := newFake()
-	f.groups["eni-2"] = []string{"sg-iso-b"}
+	f.groups["eni-2"] = []string{"sg-150b"}
 	a, err := Isolate(context.Background(), f, f.instance())
 	if err != nil || a.Outcome != OutcomeIsolated {
 		t.Fatal(a.Outcome, err)
@@ -254,16 +285,16 @@ func TestRestore(t *testing.T) {
 		err        string
 	}{
 		{"a deleted group is left out and named",
-			func(f *fakeEC2) { delete(f.names, "sg-ssh") },
-			map[string][]string{"eni-1": {"sg-web"}, "eni-2": {"sg-db"}},
-			OutcomeRestored, "sg-ssh", ""},
+			func(f *fakeEC2) { delete(f.names, "sg-0551") },
+			map[string][]string{"eni-1": {"sg-0eb1"}, "eni-2": {"sg-0db1"}},
+			OutcomeRestored, "sg-0551", ""},
 		{"no recorded group left keeps the instance isolated",
-			func(f *fakeEC2) { delete(f.names, "sg-db") },
-			map[string][]string{"eni-1": {"sg-iso-a"}, "eni-2": {"sg-iso-b"}},
+			func(f *fakeEC2) { delete(f.names, "sg-0db1") },
+			map[string][]string{"eni-1": {"sg-150a"}, "eni-2": {"sg-150b"}},
 			OutcomeFailed, "", "stays isolated"},
 		{"a failed change puts every interface back in isolation",
 			func(f *fakeEC2) { f.failSet["eni-2"] = 2 },
-			map[string][]string{"eni-1": {"sg-iso-a"}, "eni-2": {"sg-iso-b"}},
+			map[string][]string{"eni-1": {"sg-150a"}, "eni-2": {"sg-150b"}},
 			OutcomeFailed, "", "put back in isolation"},
 		{"a record that cannot be removed is named",
 			func(f *fakeEC2) { f.failDelete = true },
@@ -314,7 +345,7 @@ func TestRestoreWithoutRecord(t *testing.T) {
 	f := newFake()
 	a, err := Restore(context.Background(), f, f.instance())
 	checkRestore(t, a, err, OutcomeUnchanged, "not isolated", "")
-	f.groups["eni-2"] = []string{"sg-iso-b"}
+	f.groups["eni-2"] = []string{"sg-150b"}
 	a, err = Restore(context.Background(), f, f.instance())
 	checkRestore(t, a, err, OutcomeFailed, "", "no record")
 	if len(f.calls) != 0 {
@@ -328,14 +359,14 @@ func TestRestoreOldRelayRecord(t *testing.T) {
 		want        []string
 		err         string
 	}{
-		{"two groups", "sg-web::sg-ssh::", []string{"sg-web", "sg-ssh"}, ""},
-		{"isolated twice by the old relay", "sg-iso-a::", []string{"sg-iso-a"},
+		{"two groups", "sg-0eb1::sg-0551::", []string{"sg-0eb1", "sg-0551"}, ""},
+		{"isolated twice by the old relay", "sg-150a::", []string{"sg-150a"},
 			"stays isolated"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake()
-			f.groups["eni-1"] = []string{"sg-iso-a"}
+			f.groups["eni-1"] = []string{"sg-150a"}
 			f.tags[LegacyTagKey] = tt.value
 			a, err := Restore(context.Background(), f, f.instance())
 			if tt.err != "" {
@@ -343,7 +374,7 @@ func TestRestoreOldRelayRecord(t *testing.T) {
 				return
 			}
 			checkRestore(t, a, err, OutcomeRestored, "", "")
-			wantGroups(t, f, map[string][]string{"eni-1": tt.want, "eni-2": {"sg-db"}})
+			wantGroups(t, f, map[string][]string{"eni-1": tt.want, "eni-2": {"sg-0db1"}})
 			if _, ok := f.tags[LegacyTagKey]; ok {
 				t.Errorf("the %s tag is still there", LegacyTagKey)
 			}

@@ -79,10 +79,23 @@ func Trigger(d Deps) relay.Endpoint {
 				return nil, fmt.Errorf("open account in %s: %w", s.Region, err)
 			}
 			audit, err := runTrigger(ctx, acct.Isolation(), t, s.Region)
-			audit.Observable, audit.Caller = t.Value, c.Claims.Subject()
+			audit.Observable, audit.Caller = t.Value, caller(c)
 			logAudit(c, audit)
 			return status(c, audit, err), nil
 		}}
+}
+
+// noSubject is the audit line's caller for a token without sub, email
+// or user, as the configuration tokens SecureX signs may be.
+const noSubject = "configuration token without sub"
+
+// caller returns the best identity of the token for the audit line: its
+// sub, else email, else user, else a fixed phrase, never "".
+func caller(c *relay.Call) string {
+	if s := c.Claims.Subject(); s != "" {
+		return s
+	}
+	return noSubject
 }
 
 // triggerBody is a trigger's JSON body.

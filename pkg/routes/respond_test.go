@@ -164,11 +164,11 @@ func (f *fixture) isolationGroup() string {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	id, err := acct.Isolation().IsolationGroup(f.t.Context(), f.vpc)
+	g, err := acct.Isolation().IsolationGroup(f.t.Context(), f.vpc)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return id
+	return g.ID
 }
 
 // wantGroups checks that an interface holds exactly want among the
