@@ -24,6 +24,9 @@ type client struct {
 	// roleARN, when set, is the role the relay assumes in the monitored
 	// account, as the ROLE_ARN setting says.
 	roleARN string
+	// flowTotals, when set, is the FLOW_TOTALS setting: how the flow
+	// tile counts.
+	flowTotals string
 }
 
 // answer is the relay's answer shape, as far as the demo reads it.
@@ -237,6 +240,9 @@ func (c client) token() (string, error) {
 	}
 	if c.roleARN != "" {
 		claims["ROLE_ARN"] = c.roleARN
+	}
+	if c.flowTotals != "" {
+		claims["FLOW_TOTALS"] = c.flowTotals
 	}
 	tok, err := auth.SignHS256([]byte(c.secret), claims)
 	if err != nil {

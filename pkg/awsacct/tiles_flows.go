@@ -25,11 +25,9 @@ const (
 	trafficPattern = "?ACCEPT ?REJECT"
 )
 
-// TODO: every record with an action still travels to be counted here. A
-// Logs Insights query ending in stats count(*) by direction and action
-// would move four numbers instead, but moto ignores stats and filter, so
-// such a query cannot be tested against the emulator; add it once it can
-// be checked against a real account, keeping this count as the fallback.
+// Counting here moves every record with an action; CountFlowsInsights
+// (tiles_insights.go) moves only the totals and is the default. This count
+// is the FLOW_TOTALS=records mode, and the one the emulator can check.
 
 // FlowCount is what counting a period's flows found.
 type FlowCount struct {

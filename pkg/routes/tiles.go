@@ -125,8 +125,8 @@ func ec2Data(ctx context.Context, t tileRun) (any, error) {
 	return tiles.NewData(t.w, tiles.EC2Table(t.s.Region, list)), nil
 }
 
-// flowData counts the flows of the period, warning when the count is
-// partial or many records did not fit the format.
+// flowData counts the flows of the period the way FLOW_TOTALS says:
+// with Logs Insights (the default) or by reading the records.
 func flowData(ctx context.Context, t tileRun) (any, error) {
 	internal := tiles.Networks(t.s.Networks)
 	if len(internal) == 0 {
@@ -136,6 +136,36 @@ func flowData(ctx context.Context, t tileRun) (any, error) {
 		}
 		internal = prefixes
 	}
+	if t.s.FlowTotals == settings.RecordTotals {
+		return recordFlowData(ctx, t, internal)
+	}
+	return insightsFlowData(ctx, t, internal)
+}
+
+// insightsFlowData has Logs Insights count the flows; only the totals
+// travel. A query that does not finish in time fails the tile.
+func insightsFlowData(ctx context.Context, t tileRun, internal tiles.Networks) (
+	any, error) {
+	n, err := t.acct.CountFlowsInsights(ctx, t.s.LogGroup, t.w, internal)
+	if err != nil {
+		return nil, fmt.Errorf("count flows of %s with Logs Insights: %w",
+			t.s.LogGroup, err)
+	}
+	tt := n.Totals
+	t.c.Log.Info().Int("queries", n.Queries).
+		Float64("records_scanned", n.RecordsScanned).
+		Float64("records_matched", n.RecordsMatched).
+		Float64("bytes_scanned", n.BytesScanned).
+		Int64("ingress", tt.IngressAllowed+tt.IngressBlocked).
+		Int64("egress", tt.EgressAllowed+tt.EgressBlocked).
+		Msg("count flows with Logs Insights")
+	return tt.Donut(t.w), nil
+}
+
+// recordFlowData reads and counts the records of the period, warning
+// when the count is partial or many records did not fit the format.
+func recordFlowData(ctx context.Context, t tileRun, internal tiles.Networks) (
+	any, error) {
 	n, err := t.acct.CountFlows(ctx, t.s.LogGroup, t.w, internal)
 	if err != nil {
 		return nil, fmt.Errorf("count flows of %s: %w", t.s.LogGroup, err)

@@ -24,6 +24,7 @@ const (
 	ruleLimit      = `must be "all" or a whole number from 0 to 10000`
 	ruleNetworks   = "must be comma-separated CIDR blocks such as 10.0.0.0/16"
 	ruleFlag       = "must be true or false"
+	ruleFlowTotals = "must be insights or records"
 	ruleString     = "must be a string"
 )
 
@@ -172,6 +173,24 @@ func (r *reader) flag(key string) bool {
 	}
 	r.problem("%s %s", key, ruleFlag)
 	return false
+}
+
+// flowTotals returns the FLOW_TOTALS mode: "insights" or "records" in
+// any case. Absent means InsightsTotals.
+func (r *reader) flowTotals(key string) FlowTotalsMode {
+	value, ok := r.lookup(key)
+	if !ok {
+		return InsightsTotals
+	}
+	s, _ := value.(string)
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "insights":
+		return InsightsTotals
+	case "records":
+		return RecordTotals
+	}
+	r.problem("%s %s", key, ruleFlowTotals)
+	return InsightsTotals
 }
 
 // networks returns the CIDR blocks under key, a comma-separated string or

@@ -52,6 +52,31 @@ type Settings struct {
 	RoleARN, ExternalID string
 	// HideBlocked drops REJECT flows from sightings, as the seed did.
 	HideBlocked bool
+	// FlowTotals is how the flow tile counts; the zero value is
+	// InsightsTotals, the default.
+	FlowTotals FlowTotalsMode
+}
+
+// FlowTotalsMode is how the aws_vpc_flows tile counts a period's flows,
+// the FLOW_TOTALS key.
+type FlowTotalsMode int
+
+// The values of FLOW_TOTALS.
+const (
+	// InsightsTotals ("insights", the default) has CloudWatch Logs
+	// Insights count the flows, so that only the totals travel.
+	InsightsTotals FlowTotalsMode = iota
+	// RecordTotals ("records") reads every ACCEPT and REJECT record of
+	// the period and counts them in the relay.
+	RecordTotals
+)
+
+// String returns the mode as FLOW_TOTALS spells it.
+func (m FlowTotalsMode) String() string {
+	if m == RecordTotals {
+		return "records"
+	}
+	return "insights"
 }
 
 // FromClaims reads the configuration keys from token claims. Each key may
@@ -76,6 +101,7 @@ func FromClaims(c map[string]any) (Settings, error) {
 		EgressFlows:  r.count("EGRESS-FLOWS", 0, 0, MaxCount, ruleCount),
 		Networks:     r.networks("NETWORKS"),
 		HideBlocked:  r.flag("HIDE_BLOCKED"),
+		FlowTotals:   r.flowTotals("FLOW_TOTALS"),
 	}
 	r.credentials(&s)
 	r.role(&s)
@@ -134,7 +160,8 @@ func (s Settings) MarshalZerologObject(e *zerolog.Event) {
 		Int("ingress_flows", s.IngressFlows).
 		Int("egress_flows", s.EgressFlows).
 		Strs("networks", networks).
-		Bool("hide_blocked", s.HideBlocked)
+		Bool("hide_blocked", s.HideBlocked).
+		Stringer("flow_totals", s.FlowTotals)
 }
 
 // credentialSource names where the relay's AWS credentials come from.

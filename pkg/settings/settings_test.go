@@ -70,7 +70,7 @@ func TestFromClaims(t *testing.T) {
 			"LOOKBACK": 7, "LIMIT": "250", "INGRESS-FLOWS": 20.0,
 			"EGRESS-FLOWS": "30", "NETWORKS": "10.0.0.0/16, 2600:1f18::/56",
 			"ROLE_ARN": testRoleARN, "EXTERNAL_ID": "securex-relay-42",
-			"HIDE_BLOCKED": true,
+			"HIDE_BLOCKED": true, "FLOW_TOTALS": "records",
 		}), want: Settings{
 			AccessKey: testAccessKey, SecretKey: testSecretKey,
 			SessionToken: testSession, Region: "us-east-1",
@@ -78,7 +78,7 @@ func TestFromClaims(t *testing.T) {
 			Lookback: 7, Limit: 250, IngressFlows: 20, EgressFlows: 30,
 			Networks: prefixes("10.0.0.0/16", "2600:1f18::/56"),
 			RoleARN:  testRoleARN, ExternalID: "securex-relay-42",
-			HideBlocked: true,
+			HideBlocked: true, FlowTotals: RecordTotals,
 		}},
 		{name: "custom_ prefix", claims: map[string]any{
 			"custom_REGION": "eu-west-1", "custom_LOG_GROUP": "flows",
@@ -242,6 +242,20 @@ func TestFromClaimsKeys(t *testing.T) {
 		{"HIDE_BLOCKED number", "HIDE_BLOCKED", 1.0, hideBlocked, false,
 			"HIDE_BLOCKED " + ruleFlag},
 
+		{"FLOW_TOTALS insights", "FLOW_TOTALS", "insights", flowTotals,
+			InsightsTotals, ""},
+		{"FLOW_TOTALS records", "FLOW_TOTALS", "records", flowTotals,
+			RecordTotals, ""},
+		{"FLOW_TOTALS padded upper case", "FLOW_TOTALS", " Records ",
+			flowTotals, RecordTotals, ""},
+		{"FLOW_TOTALS absent", "FLOW_TOTALS", nil, flowTotals, InsightsTotals, ""},
+		{"FLOW_TOTALS other word", "FLOW_TOTALS", "stats", flowTotals, nil,
+			"FLOW_TOTALS " + ruleFlowTotals},
+		{"FLOW_TOTALS bool", "FLOW_TOTALS", true, flowTotals, nil,
+			"FLOW_TOTALS " + ruleFlowTotals},
+		{"FLOW_TOTALS list", "FLOW_TOTALS", []any{"records"}, flowTotals, nil,
+			"FLOW_TOTALS " + ruleFlowTotals},
+
 		{"ROLE_ARN plain", "ROLE_ARN", "arn:aws:iam::123456789012:role/relay",
 			roleARN, "arn:aws:iam::123456789012:role/relay", ""},
 		{"ROLE_ARN GovCloud", "ROLE_ARN", "arn:aws-us-gov:iam::123456789012:role/r",
@@ -289,6 +303,7 @@ func egress(s Settings) any      { return s.EgressFlows }
 func networks(s Settings) any    { return s.Networks }
 func hideBlocked(s Settings) any { return s.HideBlocked }
 func roleARN(s Settings) any     { return s.RoleARN }
+func flowTotals(s Settings) any  { return s.FlowTotals }
 
 // invalidMessage asserts err is an InvalidArgument *failure.Error and
 // returns its message.
@@ -341,7 +356,7 @@ func TestFromClaimsCombinations(t *testing.T) {
 			"custom_LOG_GROUP": "bad group", "LOOKBACK": "365",
 			"LIMIT": 3.5, "INGRESS-FLOWS": "-4", "EGRESS-FLOWS": true,
 			"NETWORKS": "10.0.0.0/8,nope", "HIDE_BLOCKED": "maybe",
-			"SECRET_KEY": testSecretKey, "SESSION_TOKEN": testSession,
+			"FLOW_TOTALS": "all", "SECRET_KEY": testSecretKey, "SESSION_TOKEN": testSession,
 			"ROLE_ARN": "role", "EXTERNAL_ID": "x",
 		}, problems: []string{
 			"REGION is required",
@@ -352,6 +367,7 @@ func TestFromClaimsCombinations(t *testing.T) {
 			"EGRESS-FLOWS " + ruleCount,
 			"NETWORKS " + ruleNetworks + " (entry 2 is not)",
 			"HIDE_BLOCKED " + ruleFlag,
+			"FLOW_TOTALS " + ruleFlowTotals,
 			"ACCESS_KEY and SECRET_KEY must be given together",
 			"SESSION_TOKEN needs ACCESS_KEY and SECRET_KEY",
 			"ROLE_ARN " + ruleRoleARN,
