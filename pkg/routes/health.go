@@ -13,13 +13,9 @@ import (
 func Health(d Deps) relay.Endpoint {
 	return relay.Endpoint{Path: "/health",
 		Handle: func(ctx context.Context, c *relay.Call) (any, error) {
-			s, err := c.Settings()
+			acct, s, err := d.account(ctx, c)
 			if err != nil {
 				return nil, err
-			}
-			acct, err := d.Opener.Open(ctx, s)
-			if err != nil {
-				return nil, fmt.Errorf("open account in %s: %w", s.Region, err)
 			}
 			if err := acct.Health(ctx, s.LogGroup); err != nil {
 				return nil, fmt.Errorf("check health of %s: %w", s.LogGroup, err)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,8 +28,28 @@ var (
 	relayURL  string
 	skipWhy   string
 	secret    = []byte("integration-test-secret-0123456789")
-	relayLogs bytes.Buffer
+	relayLogs lockedBuffer
 )
+
+// lockedBuffer collects the relay's log lines; requests served at the same
+// time write to it from several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
 
 func TestMain(m *testing.M) {
 	stop, err := setUp()

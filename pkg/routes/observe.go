@@ -27,9 +27,9 @@ func Observe(d Deps) relay.Endpoint {
 			if err != nil || len(addrs) == 0 {
 				return answer(nil), err
 			}
-			acct, err := d.Opener.Open(ctx, s)
+			acct, err := d.open(ctx, s)
 			if err != nil {
-				return nil, fmt.Errorf("open account in %s: %w", s.Region, err)
+				return nil, err
 			}
 			res, err := observe.Run(ctx, acct.Inventory(), acct.Flows(s.LogGroup),
 				observeRequest(s, addrs, d.now()))

@@ -2,8 +2,8 @@ package routes
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"time"
 
@@ -58,7 +58,7 @@ func recordedAs(ctx context.Context, d Deps, c *relay.Call, s settings.Settings,
 	for i, a := range addrs {
 		list[i] = a.Addr
 	}
-	acct, err := d.Opener.Open(ctx, s)
+	acct, err := d.open(ctx, s)
 	if err == nil {
 		var private map[netip.Addr]netip.Addr
 		if private, err = observe.RecordedAs(ctx, acct.Inventory(), list); err == nil {
@@ -106,11 +106,13 @@ func describe(terms []string) string {
 }
 
 // insightsQuery is a Logs Insights query for the records holding any of
-// terms, newest first.
+// terms as a whole value, newest first. A plain substring would also
+// match longer addresses (10.0.1.1 inside 10.0.1.10), so each term is a
+// regular expression bounded by spaces or the ends of the record.
 func insightsQuery(terms []string) string {
 	likes := make([]string, len(terms))
 	for i, t := range terms {
-		likes[i] = fmt.Sprintf("@message like %q", t)
+		likes[i] = "@message like /(^| )" + regexp.QuoteMeta(t) + "( |$)/"
 	}
 	return "fields @timestamp, @message, @logStream\n| filter " +
 		strings.Join(likes, " or ") + "\n| sort @timestamp desc\n| limit 1000"

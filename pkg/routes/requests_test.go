@@ -3,6 +3,8 @@ package routes_test
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,12 +169,26 @@ func TestReferSearchesPublicAddressesAsRecorded(t *testing.T) {
 			if i < 0 {
 				t.Fatalf("no reference %s in %s", tt.id, r.raw)
 			}
-			if !strings.Contains(refs[i].URL, tt.want) ||
+			term := "/(^| )" + regexp.QuoteMeta(tt.want) + "( |$)/"
+			if q := insightsQueryOf(t, refs[i].URL); !strings.Contains(q, term) ||
 				!strings.Contains(refs[i].Description, tt.want) {
-				t.Errorf("reference %s = %+v, want %s in its query", tt.id, refs[i], tt.want)
+				t.Errorf("reference %s = %+v, want %s in its query %q", tt.id, refs[i],
+					term, q)
 			}
 		})
 	}
+}
+
+// insightsQueryOf returns the query text of a Logs Insights console link.
+func insightsQueryOf(t *testing.T, link string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(link, "editorString~'")
+	query, _, ok2 := strings.Cut(rest, "~source~")
+	text, err := url.QueryUnescape(strings.ReplaceAll(query, "*", "%"))
+	if !ok || !ok2 || err != nil {
+		t.Fatalf("no query in Logs Insights link %s (%v)", link, err)
+	}
+	return text
 }
 
 func TestSimpleRoutes(t *testing.T) {

@@ -27,9 +27,9 @@ func Respond(d Deps) relay.Endpoint {
 			if len(addrs) == 0 {
 				return actions, nil
 			}
-			acct, err := d.Opener.Open(ctx, s)
+			acct, err := d.open(ctx, s)
 			if err != nil {
-				return nil, fmt.Errorf("open account in %s: %w", s.Region, err)
+				return nil, err
 			}
 			found, err := acct.Isolation().Instances(ctx, addrList(addrs))
 			if err != nil {
@@ -70,13 +70,9 @@ func Trigger(d Deps) relay.Endpoint {
 			if err != nil {
 				return nil, err
 			}
-			s, err := c.Settings()
+			acct, s, err := d.account(ctx, c)
 			if err != nil {
 				return nil, err
-			}
-			acct, err := d.Opener.Open(ctx, s)
-			if err != nil {
-				return nil, fmt.Errorf("open account in %s: %w", s.Region, err)
 			}
 			audit, err := runTrigger(ctx, acct.Isolation(), t, s.Region)
 			audit.Observable, audit.Caller = t.Value, caller(c)

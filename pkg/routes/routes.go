@@ -2,10 +2,12 @@ package routes
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/awsacct"
 	"github.com/aws-vpc-flow-relay/relay/pkg/relay"
+	"github.com/aws-vpc-flow-relay/relay/pkg/settings"
 )
 
 // RelayVersion is the relay's version, as /version reports it.
@@ -25,6 +27,27 @@ func (d Deps) now() time.Time {
 		return d.Now()
 	}
 	return time.Now()
+}
+
+// account reads the call's module configuration and opens the account it
+// names.
+func (d Deps) account(ctx context.Context, c *relay.Call) (*awsacct.Account,
+	settings.Settings, error) {
+	s, err := c.Settings()
+	if err != nil {
+		return nil, settings.Settings{}, err
+	}
+	acct, err := d.open(ctx, s)
+	return acct, s, err
+}
+
+// open opens the account s names, reusing the clients built for it before.
+func (d Deps) open(ctx context.Context, s settings.Settings) (*awsacct.Account, error) {
+	acct, err := d.Opener.Open(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("open account in %s: %w", s.Region, err)
+	}
+	return acct, nil
 }
 
 // All returns every route, for the local server.

@@ -51,13 +51,9 @@ func TileData(d Deps) relay.Endpoint {
 			if err != nil {
 				return nil, err
 			}
-			s, err := c.Settings()
+			acct, s, err := d.account(ctx, c)
 			if err != nil {
 				return nil, err
-			}
-			acct, err := d.Opener.Open(ctx, s)
-			if err != nil {
-				return nil, fmt.Errorf("open account in %s: %w", s.Region, err)
 			}
 			t := tileRun{c: c, acct: acct, s: s, w: w}
 			return tileBuilders[def.ID](ctx, t)
