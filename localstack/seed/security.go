@@ -59,16 +59,10 @@ func createSecurityGroups(ctx context.Context, c clients, t *Truth) error {
 	rules := groupRules(t)
 	for _, role := range []string{groupWeb, groupSSH, groupDB} {
 		name := t.Prefix + role
-		out, err := c.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
-			GroupName:         aws.String(name),
-			Description:       aws.String("flow relay seed: " + role),
-			VpcId:             aws.String(t.VPC.ID),
-			TagSpecifications: tags(t, types.ResourceTypeSecurityGroup, role),
-		})
+		id, err := createSecurityGroup(ctx, c, t, role, name)
 		if err != nil {
-			return fmt.Errorf("create security group %s: %w", name, err)
+			return err
 		}
-		id := aws.ToString(out.GroupId)
 		if _, err := c.ec2.AuthorizeSecurityGroupIngress(ctx,
 			&ec2.AuthorizeSecurityGroupIngressInput{
 				GroupId: aws.String(id), IpPermissions: rules[role],
@@ -92,4 +86,36 @@ func (t *Truth) groupIDs(roles ...string) []string {
 		}
 	}
 	return ids
+}
+
+// createSecurityGroup creates the security group name for role in the seeded VPC
+// and returns its id. A group of that name already there is the one a
+// create the SDK retried after a lost answer made.
+func createSecurityGroup(ctx context.Context, c clients, t *Truth,
+	role, name string) (string, error) {
+	out, err := c.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+		GroupName:         aws.String(name),
+		Description:       aws.String("flow relay seed: " + role),
+		VpcId:             aws.String(t.VPC.ID),
+		TagSpecifications: tags(t, types.ResourceTypeSecurityGroup, role),
+	})
+	if err == nil {
+		return aws.ToString(out.GroupId), nil
+	}
+	if !exists(err, "InvalidGroup.Duplicate") {
+		return "", fmt.Errorf("create security group %s: %w", name, err)
+	}
+	found, err := c.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{
+		Filters: []types.Filter{
+			{Name: aws.String("group-name"), Values: []string{name}},
+			{Name: aws.String("vpc-id"), Values: []string{t.VPC.ID}}}})
+	if err != nil {
+		return "", fmt.Errorf("find security group %s after a duplicate create: %w",
+			name, err)
+	}
+	if len(found.SecurityGroups) != 1 {
+		return "", fmt.Errorf("find security group %s after a duplicate create: "+
+			"%d groups have its name", name, len(found.SecurityGroups))
+	}
+	return aws.ToString(found.SecurityGroups[0].GroupId), nil
 }
