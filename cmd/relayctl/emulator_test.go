@@ -15,16 +15,17 @@ import (
 // TestDeployToEmulator deploys, updates and removes the real stack with
 // the Serverless Framework and serverless-localstack against the
 // emulator, with the stand-in SecureX. The emulator creates no HTTP API,
-// so the relay's URL is given.
+// so a stand-in URL for the relay is given; nothing answers there.
 func TestDeployToEmulator(t *testing.T) {
 	cfg := emulator(t)
 	needServerless(t)
 	sx := startStandIn(t)
 	t.Setenv("SECUREX_CLIENT_SECRET", standInClientSecret)
 	project := uniqueProject("emu")
+	relayURL := "https://relay.invalid/" + project
 	common := []string{"-r", "us-east-1", "-p", project, "-i", standInClientID,
 		"-securex-url", sx.url, "-state", t.TempDir(),
-		"-dist", placeholderZips(t), "-url", "http://localhost:4566/" + project}
+		"-dist", placeholderZips(t), "-url", relayURL}
 
 	out, err := relayctl(t, append([]string{"deploy", "-role-access", "respond"},
 		common...)...)
@@ -44,7 +45,7 @@ func TestDeployToEmulator(t *testing.T) {
 	if !ok {
 		t.Fatal("the relay secret is not in Parameter Store")
 	}
-	checkRegistered(t, sx, "mt-1", "http://localhost:4566/"+project, secret)
+	checkRegistered(t, sx, "mt-1", relayURL, secret)
 
 	out, err = relayctl(t, append([]string{"update", "-role-access", "read"},
 		common...)...)
