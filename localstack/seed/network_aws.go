@@ -161,5 +161,23 @@ func readNATGateway(ctx context.Context, c clients, t *Truth, id string) error {
 	if t.NATGateway.InterfaceID == "" || t.NATGateway.PrivateIP == "" {
 		return fmt.Errorf("NAT gateway %s lacks an interface or private address", id)
 	}
+	inSubnetNATAddress(t)
 	return nil
+}
+
+// natHost is the host number the records give a NAT gateway that the
+// emulator placed outside its subnet.
+const natHost = 250
+
+// inSubnetNATAddress keeps the NAT gateway's private address inside its
+// subnet, where AWS always puts it. moto draws one anywhere in 10.0.0.0/8,
+// which can fall inside another VPC of the account and make the address
+// internal to the relay while the truth calls it external; the records
+// then use a host of the subnet instead, as AWS's would.
+func inSubnetNATAddress(t *Truth) {
+	subnet := netip.MustParsePrefix(t.Subnets[0].CIDR)
+	if a, err := netip.ParseAddr(t.NATGateway.PrivateIP); err == nil && subnet.Contains(a) {
+		return
+	}
+	t.NATGateway.PrivateIP = hostOf(netip.MustParsePrefix(t.VPC.CIDR), publicThird, natHost)
 }
