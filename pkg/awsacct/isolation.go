@@ -29,36 +29,45 @@ type Isolation struct{ a *Account }
 // Isolation returns the account's EC2 side of the respond actions.
 func (a *Account) Isolation() *Isolation { return &Isolation{a} }
 
-// Instances finds the instance holding each address on any of its
+// Instances finds the instances holding each address on any of their
 // interfaces, by private, public, Elastic or IPv6 address, with the
-// inventory's lookups. Addresses no instance holds are absent.
+// inventory's lookups. An address held in two VPCs whose ranges overlap
+// maps to both instances (respond.Pick tells them apart); observe's
+// lookup keeps one. Addresses no instance holds are absent.
 func (iso *Isolation) Instances(ctx context.Context,
-	addrs []netip.Addr) (map[netip.Addr]respond.Instance, error) {
-	holders, err := iso.a.Inventory().Holders(ctx, addrs)
-	if err != nil {
+	addrs []netip.Addr) (map[netip.Addr][]respond.Instance, error) {
+	inv := inventory{iso.a}
+	v4, v6 := splitFamilies(addrs)
+	ids := map[string]bool{}
+	elastic := map[netip.Addr]bool{}
+	private := "addresses.private-ip-address"
+	if err := inv.interfaceHolders(ctx, private, v4, ids); err != nil {
 		return nil, err
 	}
-	var ids []string
-	for _, h := range holders {
-		if !slices.Contains(ids, h.ID) {
-			ids = append(ids, h.ID)
-		}
+	if err := inv.ipv6Holders(ctx, v6, ids); err != nil {
+		return nil, err
 	}
-	byID := map[string]respond.Instance{}
-	if len(ids) > 0 {
-		in := &ec2.DescribeInstancesInput{InstanceIds: ids}
-		err = inventory{iso.a}.eachInstance(ctx, in, func(i ec2types.Instance) {
-			byID[aws.ToString(i.InstanceId)] = respondInstance(i)
-		})
-		if err != nil {
-			return nil, err
-		}
+	if err := inv.elasticHolders(ctx, v4, ids, elastic); err != nil {
+		return nil, err
 	}
-	out := map[netip.Addr]respond.Instance{}
-	for addr, h := range holders {
-		if in, ok := byID[h.ID]; ok {
-			out[addr] = in
+	if err := inv.publicHolders(ctx, v4, ids); err != nil {
+		return nil, err
+	}
+	out := map[netip.Addr][]respond.Instance{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in := &ec2.DescribeInstancesInput{InstanceIds: keys(ids)}
+	err := inv.eachInstance(ctx, in, func(i ec2types.Instance) {
+		seen := instanceOf(i, elastic)
+		for _, a := range addrs {
+			if holds(seen, a) {
+				out[a] = append(out[a], respondInstance(i))
+			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -45,7 +45,7 @@ func TestRespondInstance(t *testing.T) {
 			Groups: []respond.Group{{ID: "sg-b", Name: "db"}}},
 	}
 	if got.ID != "i-1" || got.Name != "web-1" || got.State != "stopped" ||
-		got.Tags["Pre-Isolation-SG"] != "sg-a::" || !got.Isolated() {
+		got.Tags["Pre-Isolation-SG"] != "sg-a::" || !got.Recorded() {
 		t.Errorf("got %+v", got)
 	}
 	if !slices.EqualFunc(got.Interfaces, want, func(a, b respond.Interface) bool {
@@ -212,5 +212,37 @@ func addRules(t *testing.T, a *Account, id string) {
 				{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{
 					{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLockGroup(t *testing.T) {
+	a := emulatorAccount(t)
+	vpc := freshVPC(t, a)
+	iso := a.Isolation()
+	name := respond.LockGroupName(fmt.Sprintf("i-lock%d", time.Now().UnixNano()))
+	tags := []respond.Tag{{Key: respond.LockExpiresTag, Value: "2030-01-02T03:04:05Z"}}
+
+	id, ok, err := iso.CreateLock(t.Context(), vpc, name, tags)
+	if err != nil || !ok || id == "" {
+		t.Fatalf("create: got %q %v %v, want a new group", id, ok, err)
+	}
+	t.Cleanup(func() { _ = iso.DeleteLock(context.Background(), id) })
+	if again, ok, err := iso.CreateLock(t.Context(), vpc, name, tags); ok || err != nil {
+		t.Errorf("create again: got %q %v %v, want false and no error", again, ok, err)
+	}
+	got, found, err := iso.FindLock(t.Context(), vpc, name)
+	if err != nil || !found || got.ID != id ||
+		got.Tags[respond.LockExpiresTag] != tags[0].Value ||
+		got.Tags[ManagedByTag] != ManagedByValue {
+		t.Errorf("find: got %+v %v %v, want %s with its tags", got, found, err, id)
+	}
+	if err := iso.DeleteLock(t.Context(), id); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := iso.DeleteLock(t.Context(), id); err != nil {
+		t.Errorf("delete again: got %v, want no error", err)
+	}
+	if _, found, err := iso.FindLock(t.Context(), vpc, name); found || err != nil {
+		t.Errorf("find after delete: got %v %v, want none", found, err)
 	}
 }

@@ -29,8 +29,9 @@ type QueryParams struct {
 }
 
 // Offer returns the action that fits in for the observable: un-isolate
-// when it is isolated, isolate otherwise. A terminated instance gets no
-// offer.
+// when it is isolated (see Instance.Isolated), isolate otherwise, which
+// also finishes an isolation that stopped part way. A terminated
+// instance gets no offer.
 func Offer(in Instance, observableType, value string) (Action, bool) {
 	if in.Gone() {
 		return Action{}, false

@@ -11,6 +11,11 @@ import (
 	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
 )
 
+// isolatedIface is a primary interface that holds only its isolation
+// group.
+var isolatedIface = Interface{ID: "eni-1", VPCID: "vpc-a", Groups: []Group{
+	{ID: "sg-150a", Name: IsolationGroupName("vpc-a")}}}
+
 func TestOffer(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -21,11 +26,31 @@ func TestOffer(t *testing.T) {
 		{"not isolated", Instance{ID: "i-1", Name: "web-1", State: "running"},
 			ActionIsolate, "Isolate EC2 instance web-1 (i-1)"},
 		{"isolated", Instance{ID: "i-1", State: "stopped",
-			Tags: map[string]string{recordPrefix + "1/1": "eni-1=sg-a"}},
+			Interfaces: []Interface{isolatedIface},
+			Tags:       map[string]string{recordPrefix + "1/1": "eni-1=sg-a"}},
 			ActionUnisolate, "Un-isolate EC2 instance i-1"},
 		{"isolated by the old relay", Instance{ID: "i-1", Name: "db",
-			Tags: map[string]string{LegacyTagKey: "sg-a::"}},
+			Interfaces: []Interface{isolatedIface},
+			Tags:       map[string]string{LegacyTagKey: "sg-a::"}},
 			ActionUnisolate, "Un-isolate EC2 instance db (i-1)"},
+		{"damaged record", Instance{ID: "i-1",
+			Tags: map[string]string{recordPrefix + "1/2": "eni-1=sg-a"}},
+			ActionUnisolate, "Un-isolate EC2 instance i-1"},
+		{"isolation group beside another group", Instance{ID: "i-1",
+			Interfaces: []Interface{{ID: "eni-1", VPCID: "vpc-a",
+				Groups: []Group{isolatedIface.Groups[0], {ID: "sg-b"}}}},
+			Tags: map[string]string{recordPrefix + "1/1": "eni-1=sg-a"}},
+			ActionIsolate, "Isolate EC2 instance i-1"},
+		{"stale record", Instance{ID: "i-1",
+			Interfaces: []Interface{{ID: "eni-1", VPCID: "vpc-a",
+				Groups: []Group{{ID: "sg-a"}}}},
+			Tags: map[string]string{LegacyTagKey: "sg-a::"}},
+			ActionIsolate, "Isolate EC2 instance i-1"},
+		{"one of two interfaces isolated", Instance{ID: "i-1",
+			Interfaces: []Interface{isolatedIface, {ID: "eni-2", VPCID: "vpc-a",
+				DeviceIndex: 1, Groups: []Group{{ID: "sg-b"}}}},
+			Tags: map[string]string{recordPrefix + "1/1": "eni-1=sg-a"}},
+			ActionIsolate, "Isolate EC2 instance i-1"},
 		{"terminated", Instance{ID: "i-1", State: "terminated"}, "", ""},
 	}
 	for _, tt := range tests {

@@ -52,12 +52,19 @@ type Audit struct {
 
 // newAudit starts the audit of an action on in.
 func newAudit(action string, in Instance) Audit {
-	a := Audit{Action: action, InstanceID: in.ID, InstanceName: in.Name,
-		state: map[string][]string{}, in: in}
+	a := Audit{Action: action, InstanceID: in.ID}
+	a.reset(in)
+	return a
+}
+
+// reset bases the audit on the instance as read again under the lock:
+// its groups are the ones the action starts from.
+func (a *Audit) reset(in Instance) {
+	a.in, a.InstanceName = in, in.Name
+	a.state = map[string][]string{}
 	for _, i := range in.Interfaces {
 		a.state[i.ID] = i.groupIDs()
 	}
-	return a
 }
 
 // note adds a note for the caller.

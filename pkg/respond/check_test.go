@@ -3,6 +3,7 @@ package respond
 import (
 	"context"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,8 +27,8 @@ func TestRestoreRefusesAndChangesNothing(t *testing.T) {
 		setUp func(*fakeEC2)
 		want  string
 	}{
-		{"isolation still in progress",
-			func(f *fakeEC2) { maps.Copy(f.groups, original) }, "in progress"},
+		{"stale record",
+			func(f *fakeEC2) { maps.Copy(f.groups, original) }, "stale"},
 		{"empty record", func(f *fakeEC2) { setRecord(f, "") }, "stays isolated"},
 		{"foreign record", func(f *fakeEC2) { setRecord(f, "eni-9=sg-0eb1") },
 			"stays isolated"},
@@ -106,12 +107,21 @@ func TestIsolateEmptiesTheIsolationGroup(t *testing.T) {
 	}
 }
 
-func TestIsolateRefusesAPartlyIsolatedRecord(t *testing.T) {
+func TestIsolateFinishesAPartlyIsolatedRecord(t *testing.T) {
 	f := isolated(t)
-	f.groups["eni-2"] = []string{"sg-0db1"}
+	f.groups["eni-2"] = []string{"sg-0db1", "sg-0551"}
 	a, err := Isolate(context.Background(), f, f.instance())
-	checkRestore(t, a, err, OutcomeFailed, "", "eni-2 do not hold")
-	if changedAnything(f) {
-		t.Errorf("got calls %v, want no change", f.calls)
+	checkRestore(t, a, err, OutcomeIsolated, "", "")
+	wantGroups(t, f, map[string][]string{"eni-1": {"sg-150a"},
+		"eni-2": {"sg-150b"}})
+	rec, _, _ := ReadRecord(f.instance())
+	want := []Entry{{"eni-1", original["eni-1"]}, {"eni-2", []string{"sg-0db1", "sg-0551"}}}
+	if !slices.EqualFunc(rec.Entries, want, equalEntry) {
+		t.Errorf("got record %v, want %v", rec.Entries, want)
 	}
+}
+
+// equalEntry compares two record entries.
+func equalEntry(a, b Entry) bool {
+	return a.InterfaceID == b.InterfaceID && slices.Equal(a.Groups, b.Groups)
 }

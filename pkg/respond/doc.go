@@ -11,12 +11,14 @@
 // Python relay (one Pre-Isolation-SG tag for the primary interface) are
 // read too.
 //
-// EC2 tags have no conditional write, so two actions on one instance
-// cannot exclude each other. Instead each action reads the instance again
-// after its writes and writes back the record entry of any interface
-// that holds its isolation group without one; an un-isolate refuses a
-// record none of whose interfaces is isolated yet. The argument, and
-// what it leaves open, is at verify.
+// EC2 tags have no conditional write, so each action first takes a
+// per-instance lock: a security group whose name is unique in the VPC,
+// which only one action can create (see lock). It then reads the
+// instance again and works on what it read. An instance is isolated when
+// every interface holds its isolation group and no other. As a second
+// line of defence, each action reads the instance again after its writes
+// and writes back the record entry of any interface that holds its
+// isolation group without one (see verify).
 //
 // The package knows nothing of AWS: an EC2 value makes the changes, and
 // package awsacct implements it. Every action returns an Audit, the one

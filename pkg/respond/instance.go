@@ -3,6 +3,8 @@ package respond
 import (
 	"slices"
 	"strings"
+
+	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
 )
 
 // isolationPrefix starts the name of every isolation group; the VPC id
@@ -54,10 +56,20 @@ func (i Interface) groupIDs() []string {
 }
 
 // isolated reports whether the interface holds the isolation group of
-// its VPC. Group names are unique within a VPC and an interface's groups
-// are all in its VPC, so the exact name names one group, the one
-// EC2.IsolationGroup finds or creates.
+// its VPC and no other group: an interface that holds it beside another
+// group still lets that group's traffic through. Group names are unique
+// within a VPC and an interface's groups are all in its VPC, so the
+// exact name names one group, the one EC2.IsolationGroup finds or
+// creates.
 func (i Interface) isolated() bool {
+	return len(i.Groups) > 0 && !slices.ContainsFunc(i.Groups,
+		func(g Group) bool { return !i.isIsolation(g) })
+}
+
+// holdsIsolation reports whether the isolation group is among the
+// interface's groups, alone or not: such an interface has groups to
+// restore.
+func (i Interface) holdsIsolation() bool {
 	return slices.ContainsFunc(i.Groups, i.isIsolation)
 }
 
@@ -93,10 +105,9 @@ func (in Instance) Gone() bool {
 	return in.State == "terminated" || in.State == "shutting-down"
 }
 
-// Isolated reports whether the instance carries an isolation record, in
-// the relay's format or the old relay's. A damaged record counts, so that
-// un-isolating is offered and explains the damage.
-func (in Instance) Isolated() bool {
+// Recorded reports whether the instance carries an isolation record, in
+// the relay's format or the old relay's, damaged or not.
+func (in Instance) Recorded() bool {
 	if _, ok := in.Tags[LegacyTagKey]; ok {
 		return true
 	}
@@ -106,6 +117,25 @@ func (in Instance) Isolated() bool {
 		}
 	}
 	return false
+}
+
+// Isolated reports whether the instance is isolated: it carries a
+// readable record and every interface holds its isolation group and no
+// other. A damaged record counts too, so that un-isolating is offered
+// and explains the damage. An interface that holds another group beside
+// the isolation group, or none, makes the instance not isolated:
+// isolating it again finishes the job.
+func (in Instance) Isolated() bool {
+	if !in.Recorded() {
+		return false
+	}
+	if _, _, err := ReadRecord(in); err != nil {
+		return true
+	}
+	return len(in.Interfaces) > 0 &&
+		!slices.ContainsFunc(in.Interfaces, func(i Interface) bool {
+			return !i.isolated()
+		})
 }
 
 // iface returns the attached interface with the given id.
@@ -126,4 +156,32 @@ func (in Instance) primary() (Interface, bool) {
 		}
 	}
 	return Interface{}, false
+}
+
+// Pick returns the instance that holds an address among the instances
+// found holding it. Terminated instances give way to a live one. It
+// reports false when none was found. Its error, an invalid argument,
+// means live instances in several VPCs hold the address (their ranges
+// overlap), so the address does not say which one to act on; the error
+// names them.
+func Pick(value string, found []Instance) (Instance, bool, error) {
+	live := slices.DeleteFunc(slices.Clone(found), Instance.Gone)
+	switch {
+	case len(found) == 0:
+		return Instance{}, false, nil
+	case len(live) == 0:
+		return found[0], true, nil
+	case len(live) == 1:
+		return live[0], true, nil
+	}
+	labels := make([]string, len(live))
+	for n, in := range live {
+		labels[n] = in.Label()
+	}
+	slices.Sort(labels)
+	return Instance{}, false, failure.New(failure.InvalidArgument,
+		"address %s is held by several instances, %s, in VPCs whose ranges "+
+			"overlap, so it does not name one; nothing was changed; act on "+
+			"the instance in the EC2 console", value,
+		strings.Join(labels, " and "))
 }

@@ -9,49 +9,57 @@ import (
 )
 
 // Restore gives every recorded interface of in back its recorded groups,
-// then removes the record. Groups deleted since are left out and named.
-// When an interface that is still isolated would get no group back,
-// nothing is changed: the instance stays isolated and the error says so,
-// since opening it to groups it never had would be worse. A record that
-// names malformed, repeated or foreign groups is damaged and changes
-// nothing. After its writes it reads the instance again (see verify), and
-// answers failure when another action isolated an interface meanwhile.
+// then removes the record. It holds the instance's lock throughout (see
+// lock) and works on the instance as read under it. Groups deleted since
+// are left out and named. When an interface that holds the isolation
+// group would get no group back, nothing is changed: the instance stays
+// isolated and the error says so, since opening it to groups it never
+// had would be worse. A record that names malformed, repeated or foreign
+// groups is damaged and changes nothing. After its writes it reads the
+// instance again (see verify), and answers failure when an interface
+// holds the isolation group then.
 func Restore(ctx context.Context, ec2 EC2, in Instance) (Audit, error) {
-	a := newAudit(ActionUnisolate, in)
+	return locked(ctx, ec2, ActionUnisolate, in, restoreLocked)
+}
+
+// restoreLocked restores the instance of a, as read under the lock, and
+// returns the outcome.
+func restoreLocked(ctx context.Context, ec2 EC2, a *Audit) (string, error) {
+	in := a.in
 	if in.Gone() {
-		return a.fail(failure.New(failure.InvalidArgument,
-			"instance %s is %s; there is nothing to restore", in.Label(), in.State))
+		return "", failure.New(failure.InvalidArgument,
+			"instance %s is %s; there is nothing to restore", in.Label(), in.State)
 	}
 	rec, ok, err := ReadRecord(in)
 	if err != nil {
-		return a.fail(err)
+		return "", err
 	}
 	if !ok {
 		return notIsolated(in, a)
 	}
-	changes, err := restorePlan(ctx, ec2, in, rec, &a)
+	changes, err := restorePlan(ctx, ec2, in, rec, a)
 	if err != nil {
-		return a.fail(err)
+		return "", err
 	}
-	if failed, err := apply(ctx, ec2, changes, &a); err != nil {
-		return a.fail(restoreFailed(in, failed, err))
+	if failed, err := apply(ctx, ec2, changes, a); err != nil {
+		return "", restoreFailed(in, failed, err)
 	}
 	if err := ec2.DeleteTags(ctx, in.ID, rec.Keys); err != nil {
 		a.note(failure.KindOf(err), "the groups of %s were restored, but its "+
 			"record tags could not be removed (%s); remove %s by hand",
 			in.Label(), failure.MessageOf(err), recordName(rec))
 	}
-	now, err := verify(ctx, ec2, in.ID, rec, &a)
+	now, err := verify(ctx, ec2, in.ID, rec, a)
 	if err != nil {
-		return a.fail(err)
+		return "", err
 	}
-	if back := changed(now, changes, true); len(back) > 0 {
-		return a.fail(failure.New(failure.Upstream, "another action isolated "+
-			"interfaces %s of %s again while they were restored; their "+
-			"groups stay recorded; un-isolate again", list(back), in.Label()))
+	holds := Interface.holdsIsolation
+	if back := changed(now, changes, holds); len(back) > 0 {
+		return "", failure.New(failure.Upstream, "interfaces %s of %s hold "+
+			"the isolation group again after they were restored; their "+
+			"groups stay recorded; un-isolate again", list(back), in.Label())
 	}
-	a.finish(OutcomeRestored, nil)
-	return a, nil
+	return OutcomeRestored, nil
 }
 
 // restorePlan checks the record against the instance and the groups
@@ -59,11 +67,12 @@ func Restore(ctx context.Context, ec2 EC2, in Instance) (Audit, error) {
 // nothing may be changed.
 func restorePlan(ctx context.Context, ec2 EC2, in Instance, rec Record,
 	a *Audit) ([]change, error) {
-	if !slices.ContainsFunc(in.Interfaces, Interface.isolated) {
+	if !slices.ContainsFunc(in.Interfaces, Interface.holdsIsolation) {
 		return nil, failure.New(failure.InvalidArgument, "instance %s carries "+
 			"an isolation record, but none of its interfaces holds the "+
-			"isolation group: an isolation is in progress; try again. If "+
-			"none is, remove the %s tags by hand", in.Label(), recordName(rec))
+			"isolation group, so it is not isolated and the record is "+
+			"stale; nothing was changed; isolating it replaces the record",
+			in.Label())
 	}
 	if err := checkGroupIDs(rec); err != nil {
 		return nil, err
@@ -133,22 +142,21 @@ func checkVPCs(in Instance, rec Record, known map[string]Group) error {
 // notIsolated answers for an instance without a record. If an interface
 // still holds an isolation group, its groups are unknown and the caller
 // is told so; otherwise there is nothing to do.
-func notIsolated(in Instance, a Audit) (Audit, error) {
+func notIsolated(in Instance, a *Audit) (string, error) {
 	var held []string
 	for _, i := range in.Interfaces {
-		if i.isolated() {
+		if i.holdsIsolation() {
 			held = append(held, i.ID)
 		}
 	}
 	if len(held) > 0 {
-		return a.fail(failure.New(failure.NotFound, "instance %s has no record "+
+		return "", failure.New(failure.NotFound, "instance %s has no record "+
 			"of its groups, but interfaces %s hold an isolation group; nothing "+
-			"was changed; give them their groups by hand", in.Label(), list(held)))
+			"was changed; give them their groups by hand", in.Label(), list(held))
 	}
 	a.note(failure.InvalidArgument,
 		"instance %s is not isolated; nothing was changed", in.Label())
-	a.finish(OutcomeUnchanged, nil)
-	return a, nil
+	return OutcomeUnchanged, nil
 }
 
 // planRestore returns the changes that restore in from rec, noting what
@@ -174,7 +182,7 @@ func planRestore(in Instance, rec Record, known map[string]Group,
 					"interface %s no longer exist; it was restored without "+
 					"them", list(gone), i.ID)
 			}
-		case i.isolated():
+		case i.holdsIsolation():
 			blockers = append(blockers, "the groups recorded for interface "+
 				i.ID+" ("+list(e.Groups)+") no longer exist or are isolation groups")
 		default:
@@ -208,7 +216,7 @@ func survivors(i Interface, groups []string,
 func unrecorded(in Instance, rec Record) []string {
 	var out []string
 	for _, i := range in.Interfaces {
-		if i.isolated() && !slices.ContainsFunc(rec.Entries, func(e Entry) bool {
+		if i.holdsIsolation() && !slices.ContainsFunc(rec.Entries, func(e Entry) bool {
 			return e.InterfaceID == i.ID
 		}) {
 			out = append(out, "interface "+i.ID+" holds the isolation group "+

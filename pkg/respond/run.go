@@ -33,6 +33,17 @@ type EC2 interface {
 	PutTags(ctx context.Context, instanceID string, tags []Tag) error
 	// DeleteTags removes tags of an instance in one call.
 	DeleteTags(ctx context.Context, instanceID string, keys []string) error
+	// CreateLock creates a security group of the name in the VPC, tagged
+	// as the relay's and with tags, and returns its id. It reports false,
+	// and no error, when the VPC already holds a group of that name.
+	CreateLock(ctx context.Context, vpcID, name string,
+		tags []Tag) (string, bool, error)
+	// FindLock describes the group of the name in the VPC. It reports
+	// false when there is none.
+	FindLock(ctx context.Context, vpcID, name string) (LockGroup, bool, error)
+	// DeleteLock deletes a security group by id. A group deleted already
+	// is not an error.
+	DeleteLock(ctx context.Context, groupID string) error
 }
 
 // Run runs the action named by id on in.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +28,10 @@ type fakeEC2 struct {
 	failPut    bool
 	failDelete bool
 	calls      []string
+	// locks holds the lock groups by name; failRelease fails DeleteLock.
+	locks       map[string]LockGroup
+	lockSeq     int
+	failRelease bool
 	// hook, when set, runs before each call that reads or changes the
 	// instance, with the call's name as calls lists it.
 	hook func(call string)
@@ -44,6 +49,7 @@ func newFake() *fakeEC2 {
 		vpcs: map[string]string{"sg-0eb1": "vpc-a", "sg-0551": "vpc-a",
 			"sg-0db1": "vpc-b", "sg-150a": "vpc-a", "sg-150b": "vpc-b"},
 		failSet: map[string]int{}, setCalls: map[string]int{},
+		locks: map[string]LockGroup{},
 	}
 }
 
@@ -95,11 +101,15 @@ func (f *fakeEC2) Groups(_ context.Context, ids []string) (map[string]Group, err
 	return out, nil
 }
 
-func (f *fakeEC2) SetGroups(_ context.Context, iface string, groups []string) error {
+// SetGroups fails, as AWS's client would, when its context is done.
+func (f *fakeEC2) SetGroups(ctx context.Context, iface string, groups []string) error {
 	f.setCalls[iface]++
 	f.step("set " + iface + " " + strings.Join(groups, ","))
 	if f.failSet[iface] == f.setCalls[iface] {
 		return errRefused
+	}
+	if err := ctx.Err(); err != nil {
+		return failure.Wrap(err, failure.Upstream, "the request's time is up")
 	}
 	f.groups[iface] = slices.Clone(groups)
 	return nil
@@ -123,6 +133,44 @@ func (f *fakeEC2) DeleteTags(_ context.Context, _ string, keys []string) error {
 	}
 	for _, k := range keys {
 		delete(f.tags, k)
+	}
+	return nil
+}
+
+func (f *fakeEC2) CreateLock(_ context.Context, _, name string,
+	tags []Tag) (string, bool, error) {
+	f.step("lock")
+	if _, ok := f.locks[name]; ok {
+		return "", false, nil
+	}
+	f.lockSeq++
+	l := LockGroup{ID: "sg-10c" + strconv.Itoa(f.lockSeq), Tags: map[string]string{}}
+	for _, t := range tags {
+		l.Tags[t.Key] = t.Value
+	}
+	f.locks[name] = l
+	return l.ID, true, nil
+}
+
+func (f *fakeEC2) FindLock(_ context.Context, _, name string) (LockGroup, bool, error) {
+	f.step("find lock")
+	l, ok := f.locks[name]
+	return l, ok, nil
+}
+
+// DeleteLock fails, as AWS's client would, when its context is done.
+func (f *fakeEC2) DeleteLock(ctx context.Context, id string) error {
+	f.step("unlock " + id)
+	if err := ctx.Err(); err != nil {
+		return failure.Wrap(err, failure.Upstream, "the request's time is up")
+	}
+	if f.failRelease {
+		return errRefused
+	}
+	for name, l := range f.locks {
+		if l.ID == id {
+			delete(f.locks, name)
+		}
 	}
 	return nil
 }
@@ -155,7 +203,7 @@ func TestIsolateAndRestoreEveryInterface(t *testing.T) {
 		t.Fatalf("isolate: %v %v", a.Outcome, err)
 	}
 	wantGroups(t, f, map[string][]string{"eni-1": {"sg-150a"}, "eni-2": {"sg-150b"}})
-	if !f.instance().Isolated() || len(a.Interfaces) != 2 ||
+	if !f.instance().Recorded() || len(a.Interfaces) != 2 ||
 		!slices.Equal(a.Interfaces[0].After, []string{"sg-150a"}) ||
 		!slices.Equal(a.Interfaces[0].Before, original["eni-1"]) {
 		t.Errorf("got audit %+v and tags %v, want both interfaces recorded",
@@ -166,7 +214,7 @@ func TestIsolateAndRestoreEveryInterface(t *testing.T) {
 		t.Fatalf("restore: %v %v %v", a.Outcome, a.Notes, err)
 	}
 	wantGroups(t, f, original)
-	if f.instance().Isolated() || len(f.tags) != 1 {
+	if f.instance().Recorded() || len(f.tags) != 1 {
 		t.Errorf("tags after restore: %v, want only Name", f.tags)
 	}
 }
@@ -204,7 +252,7 @@ func TestIsolateRollsBack(t *testing.T) {
 					failure.KindOf(err), a.Outcome)
 			}
 			wantGroups(t, f, tt.wantGroups)
-			if f.instance().Isolated() != tt.recordKept {
+			if f.instance().Recorded() != tt.recordKept {
 				t.Errorf("got tags %v, want record kept %v", f.tags, tt.recordKept)
 			}
 			if !errors.Is(err, errRefused) {
@@ -315,7 +363,7 @@ func TestRestore(t *testing.T) {
 			checkRestore(t, a, err, tt.outcome, tt.note, tt.err)
 			wantGroups(t, f, tt.wantGroups)
 			wantRecord := tt.outcome == OutcomeFailed || f.failDelete
-			if f.instance().Isolated() != wantRecord {
+			if f.instance().Recorded() != wantRecord {
 				t.Errorf("got tags %v, want record kept %v", f.tags, wantRecord)
 			}
 		})
@@ -348,7 +396,7 @@ func TestRestoreWithoutRecord(t *testing.T) {
 	f.groups["eni-2"] = []string{"sg-150b"}
 	a, err = Restore(context.Background(), f, f.instance())
 	checkRestore(t, a, err, OutcomeFailed, "", "no record")
-	if len(f.calls) != 0 {
+	if changedAnything(f) {
 		t.Errorf("got calls %v, want none", f.calls)
 	}
 }

@@ -18,8 +18,12 @@ const verifyRounds = 3
 // action read before it changed anything. It never removes a record. It
 // returns the instance as last read.
 //
-// EC2 has no conditional write of tags, so two actions on one instance
-// cannot exclude each other; each checks after its own writes instead.
+// The per-instance lock (see lock) keeps two actions off one instance,
+// so verify finds nothing to do unless the lock was lost: an action that
+// ran past the lock's expiry, or an EC2 read that lags behind a write.
+// What follows is the argument for two actions that do overlap; it
+// dates from before the lock and still holds for what it covers.
+//
 // An isolate writes the record (R), then sets the isolation group (S),
 // then verifies (V). An un-isolate proceeds only when a recorded
 // interface holds the isolation group, so it never "restores" an
@@ -95,7 +99,7 @@ func unverified(in Instance, damage error) error {
 func missingEntries(now Instance, current, known Record) []Entry {
 	var out []Entry
 	for _, i := range now.Interfaces {
-		if !i.isolated() || hasEntry(current, i.ID) {
+		if !i.holdsIsolation() || hasEntry(current, i.ID) {
 			continue
 		}
 		for _, e := range known.Entries {

@@ -15,7 +15,8 @@ import (
 
 // Respond serves POST /respond/observables: for each ip and ipv6
 // observable an EC2 instance holds, the action that fits it, isolate or
-// un-isolate. Addresses no instance holds get no action.
+// un-isolate. Addresses no instance holds get no action; an address live
+// instances in two VPCs hold gets none either, and a warning naming them.
 func Respond(d Deps) relay.Endpoint {
 	return relay.Endpoint{Path: "/respond/observables",
 		Handle: func(ctx context.Context, c *relay.Call) (any, error) {
@@ -37,10 +38,16 @@ func Respond(d Deps) relay.Endpoint {
 					len(addrs), err)
 			}
 			for _, a := range addrs {
-				if in, ok := found[a.Addr]; ok {
-					if action, ok := respond.Offer(in, a.Type, a.Value); ok {
-						actions = append(actions, action)
-					}
+				in, ok, err := respond.Pick(a.Value, found[a.Addr])
+				if err != nil {
+					c.Warn(failure.KindOf(err), failure.MessageOf(err))
+					continue
+				}
+				if !ok {
+					continue
+				}
+				if action, ok := respond.Offer(in, a.Type, a.Value); ok {
+					actions = append(actions, action)
 				}
 			}
 			return actions, nil
@@ -133,7 +140,11 @@ func runTrigger(ctx context.Context, iso *awsacct.Isolation, t respond.Trigger,
 		audit.Err = fmt.Errorf("find the instance holding %s: %w", t.Value, err)
 		return audit, audit.Err
 	}
-	in, ok := found[t.Addr]
+	in, ok, err := respond.Pick(t.Value, found[t.Addr])
+	if err != nil {
+		audit.Err = err
+		return audit, err
+	}
 	if !ok {
 		audit.Err = failure.New(failure.NotFound, "no EC2 instance in %s holds "+
 			"%s; nothing was changed", region, t.Value)

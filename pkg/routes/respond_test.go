@@ -23,7 +23,7 @@ import (
 // account's groups. Groups are checked through DescribeNetworkInterfaces
 // with a group-id filter, which matches an interface's own groups on AWS
 // and in the emulator alike (the emulator's Groups lists add the
-// instance's launch groups).
+// instance's launch groups, which launch leaves empty).
 
 // fixture is one test's view of the default VPC.
 type fixture struct {
@@ -112,10 +112,24 @@ type instance struct {
 // test, before its groups are deleted.
 func (f *fixture) launch(name string, groups []string) instance {
 	f.t.Helper()
+	return f.launchIn(name, f.subnet, "", groups)
+}
+
+// launchIn runs an instance in a subnet, with a private address when ip
+// is not "". The groups are given to its primary interface rather than
+// the instance: the emulator then lists each interface's own groups, as
+// AWS does, instead of adding the instance's launch groups to every one.
+func (f *fixture) launchIn(name, subnet, ip string, groups []string) instance {
+	f.t.Helper()
+	nic := types.InstanceNetworkInterfaceSpecification{DeviceIndex: aws.Int32(0),
+		SubnetId: aws.String(subnet), Groups: groups}
+	if ip != "" {
+		nic.PrivateIpAddress = aws.String(ip)
+	}
 	out, err := f.ec2.RunInstances(f.t.Context(), &ec2.RunInstancesInput{
 		ImageId: aws.String(f.image), InstanceType: types.InstanceTypeT3Micro,
-		MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String(f.subnet),
-		SecurityGroupIds: groups,
+		MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		NetworkInterfaces: []types.InstanceNetworkInterfaceSpecification{nic},
 		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeInstance,
 			Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String(f.prefix + name)}}}},
 	})
@@ -141,6 +155,13 @@ func (f *fixture) launch(name string, groups []string) instance {
 // returns the interface id and its private address.
 func (f *fixture) attach(in instance, groups []string) (string, string) {
 	f.t.Helper()
+	return f.attachAt(in, 1, groups)
+}
+
+// attachAt gives the instance an interface at a device index with the
+// groups and returns the interface id and its private address.
+func (f *fixture) attachAt(in instance, index int32, groups []string) (string, string) {
+	f.t.Helper()
 	out, err := f.ec2.CreateNetworkInterface(f.t.Context(), &ec2.CreateNetworkInterfaceInput{
 		SubnetId: aws.String(f.subnet), Groups: groups})
 	if err != nil {
@@ -149,7 +170,7 @@ func (f *fixture) attach(in instance, groups []string) (string, string) {
 	eni := aws.ToString(out.NetworkInterface.NetworkInterfaceId)
 	if _, err := f.ec2.AttachNetworkInterface(f.t.Context(),
 		&ec2.AttachNetworkInterfaceInput{NetworkInterfaceId: aws.String(eni),
-			InstanceId: aws.String(in.id), DeviceIndex: aws.Int32(1)}); err != nil {
+			InstanceId: aws.String(in.id), DeviceIndex: aws.Int32(index)}); err != nil {
 		f.t.Fatal(err)
 	}
 	return eni, aws.ToString(out.NetworkInterface.PrivateIpAddress)
