@@ -60,16 +60,26 @@ func newCloud(ctx context.Context, region string) (*cloud, error) {
 }
 
 // storeSecret keeps secret in the SecureString parameter name, encrypted
-// with the account's AWS managed key for SSM, replacing any older value.
+// with the account's AWS managed key for SSM. It never replaces a stored
+// secret: one already there belongs to a deploy whose state is elsewhere.
 func (c *cloud) storeSecret(ctx context.Context, name string,
 	secret settings.Secret) error {
 	_, err := c.ssm.PutParameter(ctx, &ssm.PutParameterInput{
 		Name:        aws.String(name),
 		Type:        ssmtypes.ParameterTypeSecureString,
 		Value:       aws.String(secret.Reveal()),
-		Overwrite:   aws.Bool(true),
+		Overwrite:   aws.Bool(false),
 		Description: aws.String("HS256 key of the relay's configuration tokens"),
 	})
+	var exists *ssmtypes.ParameterAlreadyExists
+	if errors.As(err, &exists) {
+		return withNext(fmt.Errorf("the parameter %s already holds a relay "+
+			"secret: a deploy of this project exists and its state file is "+
+			"missing here", name), "copy the state file from the machine that "+
+			"deployed it and run `go tool task update`; or run `go tool task "+
+			"remove` (then delete the old module type in SecureX by hand) and "+
+			"deploy again")
+	}
 	if err != nil {
 		return withNext(fmt.Errorf("store the relay secret in %s: %w", name, err),
 			"check the AWS credentials and that they allow ssm:PutParameter")

@@ -45,11 +45,8 @@ func (d *deployer) deploy(ctx context.Context) error {
 	o := d.opts
 	d.total = 6
 	d.banner("Deploying")
-	if s, found, err := loadState(o); err != nil || found {
-		return withNext(errors.Join(err, fmt.Errorf("%s is already deployed "+
-			"(state in %s, module type %q)", o.project, statePath(o),
-			s.ModuleTypeID)), "run `go tool task update` to redeploy, or "+
-			"`go tool task remove` first")
+	if err := d.fresh(); err != nil {
+		return err
 	}
 	module, err := securex.LoadModuleType(o.moduleType)
 	if err != nil {
@@ -84,28 +81,41 @@ func (d *deployer) deploy(ctx context.Context) error {
 	return d.register(ctx, sx, module, secret, &s)
 }
 
+// fresh refuses to deploy over a recorded deploy.
+func (d *deployer) fresh() error {
+	o := d.opts
+	s, found, err := loadState(o)
+	if err != nil || !found {
+		return err
+	}
+	return withNext(fmt.Errorf("%s is already deployed (state in %s, "+
+		"module type %q)", o.project, statePath(o), s.ModuleTypeID),
+		"run `go tool task update` to redeploy, or `go tool task remove` "+
+			"first")
+}
+
 // newState is the state of a fresh deploy of d.opts.
 func (d *deployer) newState() state {
 	o := d.opts
 	return state{Project: o.project, Region: o.region, Stage: o.stage(),
 		SecureXURL: o.securexURL, SecretParameter: o.secretParameter(),
 		Memory: o.memory, Timeout: o.timeout, RoleAccess: o.roleAccess,
-		AssumeRole: o.assumeRole}
+		AssumeRole: o.assumeRole, LogRetention: o.logRetention}
 }
 
 // login gets a SecureX token.
 func (d *deployer) login(ctx context.Context, base string) (*securex.Client, error) {
 	sx := securex.New(base, nil)
 	if err := sx.Login(ctx, d.opts.clientID, d.opts.clientSecret); err != nil {
-		return nil, err
+		return nil, secureXError(err, "run the same command again")
 	}
 	d.step("Obtained a SecureX token for API client %s at %s", d.opts.clientID,
 		base)
 	return sx, nil
 }
 
-// serverless runs a Serverless Framework action, saving s first so that
-// a failed deploy can still be updated or removed.
+// serverless runs `serverless deploy`, saving s first so that a failed
+// deploy can still be updated or removed.
 func (d *deployer) serverless(ctx context.Context, action string, s state) error {
 	if err := saveState(d.opts, s); err != nil {
 		return err
@@ -147,8 +157,8 @@ func (d *deployer) register(ctx context.Context, sx *securex.Client,
 	}
 	id, err := sx.CreateModuleType(ctx, body)
 	if err != nil {
-		return withNext(err, "the functions are deployed; fix the cause and "+
-			"run `go tool task update` to register the module type")
+		return secureXError(err, "the functions are deployed: run `go tool "+
+			"task update` to register the module type")
 	}
 	s.ModuleTypeID = id
 	if err := saveState(d.opts, *s); err != nil {
@@ -160,6 +170,17 @@ func (d *deployer) register(ctx context.Context, sx *securex.Client,
 		module.Title(), id, statePath(d.opts))
 	d.nextSteps(module.Title())
 	return nil
+}
+
+// secureXError attaches what to do to a SecureX failure: SecureX's own
+// hint, shown on the next: line rather than in the message, then after.
+func secureXError(err error, after string) error {
+	var sx *securex.Error
+	if !errors.As(err, &sx) || sx.Hint == "" {
+		return withNext(err, after)
+	}
+	return &nextError{err: err, msg: sx.Summary(), next: sx.Hint + "; then " +
+		after}
 }
 
 // nextSteps tells the operator how to add the module.

@@ -224,7 +224,8 @@ func TestDeployRecovers(t *testing.T) {
 	_, err := relayctl(t, append([]string{"deploy"}, common...)...)
 	var next *nextError
 	if !errors.As(err, &next) || !strings.Contains(next.next, "task update") ||
-		!strings.Contains(err.Error(), "Integration scope") {
+		!strings.Contains(next.next, "Integration scope") ||
+		!strings.Contains(err.Error(), "403") {
 		t.Fatalf("deploy refused by SecureX = %v, want the scope hint and "+
 			"advice to update", err)
 	}

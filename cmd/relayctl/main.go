@@ -6,6 +6,7 @@
 //
 //	relayctl deploy -r <aws region> -p <project> -x US|EU|APJC -i <client id>
 //	    [-m <memory MB>] [-t <timeout s>] [-role-access none|read|respond]
+//	    [-log-retention <days>]
 //	relayctl update -r <aws region> -p <project> [-m ...] [-t ...]
 //	relayctl remove -r <aws region> -p <project>
 //
@@ -16,7 +17,11 @@
 // creates the module type from module_type.json, keeping its id in a
 // local state file. Update redeploys and creates the module type only if
 // SecureX lost it. Remove undeploys, deletes the module type and the
-// secret. No secret is ever printed.
+// secret; what is already gone counts as removed, so it can be run again.
+// The state file must be the deploy's own: one of another project,
+// region or stage, one others may write, or one naming a SecureX host
+// that is not a region's (or the -securex-url given) is refused. No
+// secret is ever printed, and none reaches the Serverless Framework.
 //
 // When AWS_ENDPOINT_URL is set, everything goes to that emulator: the
 // stage is "local" and serverless-localstack carries the deploy.
@@ -38,10 +43,7 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "relayctl: "+err.Error())
-		var next *nextError
-		if errors.As(err, &next) {
-			fmt.Fprintln(os.Stderr, "next: "+next.next)
-		}
+		fmt.Fprintln(os.Stderr, "next: "+nextStep(err))
 		os.Exit(1)
 	}
 }
@@ -70,14 +72,32 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 }
 
-// nextError is a failure with what the operator should do next.
+// nextError is a failure with what the operator should do next. msg,
+// when set, replaces err's text, which already holds the advice.
 type nextError struct {
 	err  error
+	msg  string
 	next string
 }
 
-func (e *nextError) Error() string { return e.err.Error() }
+func (e *nextError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
+	return e.err.Error()
+}
+
 func (e *nextError) Unwrap() error { return e.err }
+
+// nextStep returns the advice err carries, or a general one: every
+// failure ends with what to do.
+func nextStep(err error) string {
+	var next *nextError
+	if errors.As(err, &next) && next.next != "" {
+		return next.next
+	}
+	return "fix the cause above and run the same command again"
+}
 
 // withNext attaches advice to err; a nil err stays nil.
 func withNext(err error, next string) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/securex"
@@ -19,7 +20,17 @@ const (
 	minTimeout, maxTimeout = 3, 30
 	defaultMemory          = 256
 	defaultTimeout         = 29
+	defaultLogRetention    = 30
 )
+
+// logRetentions are the days CloudWatch Logs can keep a log group's
+// events.
+var logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
+	400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// regionName is the shape of an AWS region name, such as us-east-1 or
+// us-gov-west-1; it names the state file, so nothing else may pass.
+var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 
 // projectName is what a project name may hold: it names the stack, the
 // functions and the role, and the role's name must stay within 64
@@ -91,8 +102,9 @@ func parseOptions(command string, args []string, getenv func(string) string,
 			"relayctl "+command+" -h lists every option")
 	}
 	if fs.NArg() > 0 {
-		return options{}, fmt.Errorf("%s: unexpected argument %q", command,
-			fs.Arg(0))
+		return options{}, withNext(fmt.Errorf("%s: unexpected argument %q",
+			command, fs.Arg(0)), "give every option as -name value, before "+
+			"nothing else; `relayctl "+command+" -h` lists them")
 	}
 	o.given = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { o.given[f.Name] = true })
@@ -123,7 +135,8 @@ func flagSet(o *options, getenv func(string) string) *flag.FlagSet {
 		"what the function role may do: none, read or respond")
 	fs.StringVar(&o.assumeRole, "assume-role", "",
 		"role ARN (or pattern) modules may name in ROLE_ARN")
-	fs.IntVar(&o.logRetention, "log-retention", 30, "days of function logs kept")
+	fs.IntVar(&o.logRetention, "log-retention", defaultLogRetention,
+		"days of function logs kept: 1, 3, 5, 7, 14, 30, 60, 90 ... 3653")
 	fs.StringVar(&o.relayURL, "url", "",
 		"the relay's URL, when it cannot be found (an emulator)")
 	fs.StringVar(&o.securexURL, "securex-url", "",
@@ -141,8 +154,12 @@ func flagSet(o *options, getenv func(string) string) *flag.FlagSet {
 // check validates the options and fills the SecureX base URL.
 func (o *options) check() error {
 	var errs []error
-	if o.region == "" {
+	switch {
+	case o.region == "":
 		errs = append(errs, errors.New("-r (AWS region) is required"))
+	case !regionName.MatchString(o.region):
+		errs = append(errs, fmt.Errorf("-r (AWS region) %q is not a region "+
+			"name such as us-east-1", o.region))
 	}
 	if !projectName.MatchString(o.project) {
 		errs = append(errs, fmt.Errorf("-p (project) %q must be a letter and then 1 to 31 "+
@@ -175,6 +192,11 @@ func (o *options) checkFunctions() []error {
 	default:
 		errs = append(errs, fmt.Errorf("-role-access %q must be none, read "+
 			"or respond", o.roleAccess))
+	}
+	if !slices.Contains(logRetentions, o.logRetention) {
+		errs = append(errs, fmt.Errorf("-log-retention %d must be one of "+
+			"CloudWatch's periods: %s days", o.logRetention,
+			strings.Trim(fmt.Sprint(logRetentions), "[]")))
 	}
 	if o.assumeRole != "" && !strings.HasPrefix(o.assumeRole, "arn:") {
 		errs = append(errs, fmt.Errorf("-assume-role %q is not an ARN",

@@ -40,7 +40,30 @@ func TestParseOptions(t *testing.T) {
 					t.Errorf("given = %v, want only m", o.given)
 				}
 			}},
-		{name: "remove", command: "remove", args: []string{"-r", "x", "-p", "p1"}},
+		{name: "remove", command: "remove",
+			args: []string{"-r", "us-gov-west-1", "-p", "p1"}},
+		{name: "region leaving the state folder", command: "remove",
+			args:    []string{"-r", "/../../tmp/x", "-p", "p1"},
+			wantErr: "not a region name"},
+		{name: "region in capitals", command: "remove",
+			args: []string{"-r", "US-EAST-1", "-p", "p1"}, wantErr: "-r (AWS region)"},
+		{name: "region without number", command: "update",
+			args: []string{"-r", "us-east", "-p", "p1"}, wantErr: "-r (AWS region)"},
+		{name: "region with a dot", command: "update",
+			args: []string{"-r", "us-east-1.x", "-p", "p1"}, wantErr: "-r (AWS region)"},
+		{name: "log retention", command: "deploy",
+			args:    append([]string{"-log-retention", "31"}, deploy...),
+			wantErr: "-log-retention 31"},
+		{name: "log retention zero", command: "update",
+			args:    []string{"-r", "us-east-1", "-p", "p1", "-log-retention", "0"},
+			wantErr: "CloudWatch's periods"},
+		{name: "log retention allowed", command: "deploy",
+			args: append([]string{"-log-retention", "3653"}, deploy...),
+			check: func(t *testing.T, o options) {
+				if o.logRetention != 3653 || !o.given["log-retention"] {
+					t.Errorf("logRetention = %d", o.logRetention)
+				}
+			}},
 		{name: "no region", command: "deploy", args: deploy[2:],
 			wantErr: "-r (AWS region) is required"},
 		{name: "underscore in project", command: "update",
@@ -61,9 +84,11 @@ func TestParseOptions(t *testing.T) {
 			args:    []string{"-r", "r", "-p", "p1", "-x", "MARS", "-i", "c"},
 			wantErr: "unknown SecureX region"},
 		{name: "no client", command: "deploy",
-			args: []string{"-r", "r", "-p", "p1", "-x", "US"}, wantErr: "API client"},
+			args:    []string{"-r", "us-east-1", "-p", "p1", "-x", "US"},
+			wantErr: "API client"},
 		{name: "stray argument", command: "remove",
-			args: []string{"-r", "r", "-p", "p1", "extra"}, wantErr: "unexpected"},
+			args:    []string{"-r", "us-east-1", "-p", "p1", "extra"},
+			wantErr: "unexpected"},
 		{name: "unknown command", command: "destroy", wantErr: "deploy, update or remove"},
 	}
 	for _, tt := range tests {
@@ -104,7 +129,8 @@ func TestServerlessArgs(t *testing.T) {
 
 func TestServerlessEnv(t *testing.T) {
 	environ := []string{"PATH=/bin", "AWS_ACCESS_KEY_ID=", "AWS_PROFILE=ops",
-		"AWS_ENDPOINT_URL=", "RELAY_PROJECT=old"}
+		"AWS_ENDPOINT_URL=", "RELAY_PROJECT=old", "SECUREX_CLIENT_SECRET=s3cr3t",
+		"SECUREX_CLIENT_ID=client-1", "SECUREX_ANYTHING=x"}
 	got := serverlessEnv(options{project: "p1"}, environ)
 	want := []string{"PATH=/bin", "AWS_PROFILE=ops", "RELAY_PROJECT=p1",
 		"SLS_TELEMETRY_DISABLED=1"}

@@ -41,13 +41,16 @@ func serverlessArgs(o options, action string) []string {
 }
 
 // serverlessEnv is the process environment for the framework: the
-// project name, which serverless.yml reads as the service, and none of
-// the empty AWS_ variables the Taskfile leaves behind.
+// project name, which serverless.yml reads as the service, none of the
+// empty AWS_ variables the Taskfile leaves behind, and none of the
+// SECUREX_ variables, the client secret among them: the framework and
+// its plugins have no use for them.
 func serverlessEnv(o options, environ []string) []string {
 	env := make([]string, 0, len(environ)+2)
 	for _, kv := range environ {
 		key, value, _ := strings.Cut(kv, "=")
-		if key == "RELAY_PROJECT" || (strings.HasPrefix(key, "AWS_") && value == "") {
+		if key == "RELAY_PROJECT" || strings.HasPrefix(key, "SECUREX_") ||
+			(strings.HasPrefix(key, "AWS_") && value == "") {
 			continue
 		}
 		env = append(env, kv)
@@ -55,9 +58,47 @@ func serverlessEnv(o options, environ []string) []string {
 	return append(env, "RELAY_PROJECT="+o.project, "SLS_TELEMETRY_DISABLED=1")
 }
 
+// tailSize is how much of the framework's output is kept to recognise a
+// failure by.
+const tailSize = 16 << 10
+
+// errNoStack reports that `serverless remove` found no stack to remove.
+var errNoStack = errors.New("no stack to remove")
+
+// tail keeps the last tailSize bytes written to it.
+type tail struct{ buf []byte }
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - tailSize; over > 0 {
+		t.buf = t.buf[over:]
+	}
+	return len(p), nil
+}
+
+// stackName is the CloudFormation stack the framework names after the
+// service and stage.
+func stackName(o options) string {
+	return o.project + "-" + o.stage()
+}
+
 // runServerless runs `serverless <action>` in the current folder, its
-// output going to out, with a line every heartbeat while it runs.
+// output going to out, with a line every heartbeat while it runs. A
+// remove that finds no stack returns errNoStack, wrapped.
 func runServerless(ctx context.Context, o options, action string,
+	out io.Writer) error {
+	last := &tail{}
+	err := execServerless(ctx, o, action, io.MultiWriter(out, last))
+	missing := "Stack with id " + stackName(o) + " does not exist"
+	if err != nil && action == "remove" &&
+		strings.Contains(string(last.buf), missing) {
+		return fmt.Errorf("serverless remove: %w", errNoStack)
+	}
+	return err
+}
+
+// execServerless runs the framework, reporting to out.
+func execServerless(ctx context.Context, o options, action string,
 	out io.Writer) error {
 	if _, err := os.Stat(o.serverless); err != nil {
 		return withNext(fmt.Errorf("the Serverless Framework is not installed "+

@@ -4,10 +4,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/aws-vpc-flow-relay/relay/pkg/securex"
 )
+
+// maxState bounds how much of a state file is read; a real one is a few
+// hundred bytes.
+const maxState = 64 << 10
 
 // state is what a deploy remembers between commands, in a local JSON
 // file. It holds no secret: the relay secret stays in Parameter Store.
@@ -23,6 +32,7 @@ type state struct {
 	Timeout         int       `json:"timeout"`
 	RoleAccess      string    `json:"role_access"`
 	AssumeRole      string    `json:"assume_role,omitempty"`
+	LogRetention    int       `json:"log_retention,omitempty"`
 	Updated         time.Time `json:"updated"`
 }
 
@@ -32,20 +42,129 @@ func statePath(o options) string {
 	return filepath.Join(o.stateDir, name)
 }
 
-// loadState reads the state of o's deploy; found is false when there is
-// none.
+// loadState reads the state of o's deploy and checks that it belongs to
+// o's project, region and stage; found is false when there is none. Its
+// errors say to fix or delete the file.
 func loadState(o options) (s state, found bool, err error) {
-	raw, err := os.ReadFile(statePath(o))
+	path := statePath(o)
+	raw, err := readState(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return state{}, false, nil
 	}
-	if err != nil {
-		return state{}, false, fmt.Errorf("read state: %w", err)
+	if err == nil {
+		err = json.Unmarshal(raw, &s)
+		if err != nil {
+			err = fmt.Errorf("decode state %s: %w", path, err)
+		}
 	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return state{}, false, fmt.Errorf("decode state %s: %w", statePath(o), err)
+	if err == nil {
+		err = s.check(o)
+	}
+	if err != nil {
+		return state{}, false, withNext(err, "fix or delete "+path+
+			"; without it, delete the module type in SecureX by hand")
 	}
 	return s, true, nil
+}
+
+// readState reads a state file that only its owner may change.
+func readState(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("state %s is not a regular file", path)
+	}
+	if perm := info.Mode().Perm(); perm&0o022 != 0 {
+		return nil, fmt.Errorf("state %s is writable by others (mode %04o): "+
+			"anyone who can change it can redirect the deploy", path, perm)
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, maxState+1))
+	if err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	if len(raw) > maxState {
+		return nil, fmt.Errorf("state %s is over %d bytes", path, maxState)
+	}
+	return raw, nil
+}
+
+// check refuses a state that lacks a field or belongs to another deploy
+// than o's.
+func (s state) check(o options) error {
+	path := statePath(o)
+	fields := []struct{ name, got, want string }{
+		{"project", s.Project, o.project},
+		{"region", s.Region, o.region},
+		{"stage", s.Stage, o.stage()},
+		{"secret_parameter", s.SecretParameter, o.secretParameter()},
+	}
+	for _, f := range fields {
+		if f.got == "" {
+			return fmt.Errorf("state %s lacks %s", path, f.name)
+		}
+		if f.got != f.want {
+			return fmt.Errorf("state %s has %s %q, not %q: it belongs to "+
+				"another deploy", path, f.name, f.got, f.want)
+		}
+	}
+	if err := s.checkSecureX(o); err != nil {
+		return fmt.Errorf("state %s: %w", path, err)
+	}
+	if err := s.checkSettings(); err != nil {
+		return fmt.Errorf("state %s: %w", path, err)
+	}
+	return nil
+}
+
+// checkSecureX accepts a SecureX region's URL, or the test server URL
+// given again with -securex-url: a state file must not send the client
+// secret anywhere else.
+func (s state) checkSecureX(o options) error {
+	switch {
+	case s.SecureXURL == "":
+		return errors.New("securex_url is missing")
+	case securex.KnownBaseURL(s.SecureXURL):
+	case o.given["securex-url"] &&
+		strings.TrimRight(s.SecureXURL, "/") == strings.TrimRight(o.securexURL, "/"):
+	default:
+		return fmt.Errorf("securex_url %q is not a SecureX region's URL "+
+			"(give it with -securex-url to use it)", s.SecureXURL)
+	}
+	if s.ModuleTypeID != "" && !securex.ValidID(s.ModuleTypeID) {
+		return fmt.Errorf("module_type_id %q is not a module type id",
+			s.ModuleTypeID)
+	}
+	return nil
+}
+
+// checkSettings checks the recorded function settings as the flags are
+// checked.
+func (s state) checkSettings() error {
+	if s.RelayURL != "" {
+		u, err := url.Parse(s.RelayURL)
+		if err != nil || u.Host == "" ||
+			(u.Scheme != "https" && u.Scheme != "http") {
+			return fmt.Errorf("relay_url %q is not an http(s) URL", s.RelayURL)
+		}
+	}
+	if s.Memory == 0 || s.Timeout == 0 || s.RoleAccess == "" {
+		return errors.New("memory, timeout or role_access is missing")
+	}
+	o := options{memory: s.Memory, timeout: s.Timeout,
+		roleAccess: s.RoleAccess, assumeRole: s.AssumeRole,
+		logRetention: s.LogRetention}
+	if o.logRetention == 0 {
+		// Recorded only since log retention could be changed on update.
+		o.logRetention = defaultLogRetention
+	}
+	return errors.Join(o.checkFunctions()...)
 }
 
 // saveState writes s atomically, readable by its owner only.
@@ -59,7 +178,20 @@ func saveState(o options, s state) error {
 		return fmt.Errorf("make state folder: %w", err)
 	}
 	tmp := statePath(o) + ".tmp"
-	if err := os.WriteFile(tmp, append(raw, '\n'), 0o600); err != nil {
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove old temporary state: %w", err)
+	}
+	// O_EXCL makes a new file with mode 0600, never reusing one that
+	// someone else created.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	_, err = f.Write(append(raw, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
 	if err := os.Rename(tmp, statePath(o)); err != nil {

@@ -14,7 +14,7 @@ func TestStateRoundTrip(t *testing.T) {
 	want := state{Project: "p1", Region: "us-east-1", Stage: "prod",
 		SecureXURL: "https://visibility.amp.cisco.com", ModuleTypeID: "mt-1",
 		SecretParameter: "/p1/relay-secret", Memory: 256, Timeout: 29,
-		RoleAccess: "none"}
+		RoleAccess: "none", LogRetention: 90}
 	if err := saveState(o, want); err != nil {
 		t.Fatalf("saveState: %v", err)
 	}

@@ -53,7 +53,8 @@ func (d *deployer) keepOrRegister(ctx context.Context, sx *securex.Client,
 	if s.ModuleTypeID != "" {
 		found, err := sx.ModuleTypeExists(ctx, s.ModuleTypeID)
 		if err != nil {
-			return err
+			return secureXError(err, "the functions are deployed: run `go "+
+				"tool task update` again")
 		}
 		if found {
 			d.step("Kept the SecureX module type %s", s.ModuleTypeID)
@@ -69,7 +70,7 @@ func (d *deployer) keepOrRegister(ctx context.Context, sx *securex.Client,
 func (d *deployer) existing() (state, error) {
 	s, found, err := loadState(d.opts)
 	if err != nil {
-		return state{}, withNext(err, "fix or delete "+statePath(d.opts))
+		return state{}, err
 	}
 	if !found {
 		return state{}, withNext(fmt.Errorf("no deploy of %s in %s is recorded "+
@@ -96,21 +97,26 @@ func (d *deployer) merge(s *state) {
 	if o.given["assume-role"] {
 		s.AssumeRole = o.assumeRole
 	}
+	if o.given["log-retention"] || s.LogRetention == 0 {
+		s.LogRetention = o.logRetention
+	}
 	if o.given["x"] || o.given["securex-url"] {
 		s.SecureXURL = o.securexURL
 	}
 	o.memory, o.timeout = s.Memory, s.Timeout
 	o.roleAccess, o.assumeRole = s.RoleAccess, s.AssumeRole
-	o.securexURL = s.SecureXURL
+	o.logRetention, o.securexURL = s.LogRetention, s.SecureXURL
 }
 
-// remove deletes the functions, the module type, the secret and the state.
+// remove deletes the functions, the module type, the secret and the
+// state. Each part already gone counts as removed, so that a remove can
+// be run again until it succeeds.
 func (d *deployer) remove(ctx context.Context) error {
 	d.total = 4 // 3 when there is no module type to delete
 	d.banner("Removing")
 	s, found, err := loadState(d.opts)
 	if err != nil {
-		return withNext(err, "fix or delete "+statePath(d.opts))
+		return err
 	}
 	if !found {
 		s = d.newState()
@@ -119,17 +125,15 @@ func (d *deployer) remove(ctx context.Context) error {
 	}
 	d.merge(&s)
 	var sx *securex.Client
-	if s.ModuleTypeID == "" {
-		d.total = 3
-	}
 	if s.ModuleTypeID != "" {
 		if sx, err = d.loginForRemove(ctx, s); err != nil {
 			return err
 		}
 	} else {
+		d.total = 3
 		d.step("No SecureX module type to delete")
 	}
-	if err := d.serverless(ctx, "remove", s); err != nil {
+	if err := d.removeStack(ctx); err != nil {
 		return err
 	}
 	if sx != nil {
@@ -138,6 +142,24 @@ func (d *deployer) remove(ctx context.Context) error {
 		}
 	}
 	return d.forget(ctx, s)
+}
+
+// removeStack runs `serverless remove`; a stack that is already gone
+// counts as removed. The state is left as it is until the stack is gone.
+func (d *deployer) removeStack(ctx context.Context) error {
+	d.step("Running serverless remove (a few minutes; its output follows)")
+	err := runServerless(ctx, d.opts, "remove", d.out)
+	switch {
+	case errors.Is(err, errNoStack):
+		d.note("There is no stack %s: the functions are already removed",
+			stackName(d.opts))
+		return nil
+	case err != nil && !errors.As(err, new(*nextError)):
+		return withNext(err, "read the Serverless output above, fix the "+
+			"cause, then run `go tool task remove` again (the module type, "+
+			"the secret and the state are kept until the stack is gone)")
+	}
+	return err
 }
 
 // loginForRemove logs in with the client given on the command line.
@@ -156,8 +178,8 @@ func (d *deployer) deleteModuleType(ctx context.Context, sx *securex.Client,
 	s *state) error {
 	err := sx.DeleteModuleType(ctx, s.ModuleTypeID)
 	if err != nil && !errors.Is(err, securex.ErrNotFound) {
-		return withNext(err, "the functions are removed; run `go tool task "+
-			"remove` again, or delete the module type in SecureX")
+		return secureXError(err, "the functions are removed: run `go tool "+
+			"task remove` again, or delete the module type in SecureX")
 	}
 	d.step("Deleted the SecureX module type %s", s.ModuleTypeID)
 	s.ModuleTypeID = ""

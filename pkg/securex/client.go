@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -21,6 +22,13 @@ const (
 	tokenPath      = "/iroh/oauth2/token"
 	moduleTypePath = "/iroh/iroh-int/module-type"
 )
+
+// opLogin names the token step in errors; a 404 there is no missing
+// module type.
+const opLogin = "get a SecureX token"
+
+// moduleTypeID is what a module type id from SecureX may hold.
+var moduleTypeID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 
 // regions maps a SecureX region name to its API base URL.
 var regions = map[string]string{
@@ -51,28 +59,55 @@ func BaseURL(region string) (string, error) {
 	return base, nil
 }
 
+// KnownBaseURL reports whether base is the API base URL of a SecureX
+// region, with or without a trailing slash.
+func KnownBaseURL(base string) bool {
+	for _, known := range regions {
+		if strings.TrimRight(base, "/") == known {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidID reports whether id has the shape of a module type id: 1 to 128
+// letters, digits, hyphens and underscores.
+func ValidID(id string) bool {
+	return moduleTypeID.MatchString(id)
+}
+
 // Client calls one SecureX region's APIs. Create it with New and call
 // Login before anything else.
 type Client struct {
 	base  string
 	http  *http.Client
 	token settings.Secret
+	// secrets are taken out of any text SecureX answers: the client
+	// secret and the token.
+	secrets []settings.Secret
 }
 
 // New returns a client for the APIs at base, such as a value of BaseURL
 // or a test server's URL. A nil httpClient means one with a 30 s timeout.
+// The client never follows a redirect, whatever httpClient does: a
+// redirect would carry the credentials, the token or the relay secret to
+// another address.
 func New(base string, httpClient *http.Client) *Client {
-	if httpClient == nil {
-		httpClient = &http.Client{Timeout: 30 * time.Second}
+	hc := http.Client{Timeout: 30 * time.Second}
+	if httpClient != nil {
+		hc = *httpClient
 	}
-	return &Client{base: strings.TrimRight(base, "/"), http: httpClient}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}
+	return &Client{base: strings.TrimRight(base, "/"), http: &hc}
 }
 
 // Login gets an access token for the API client with the OAuth2 client
 // credentials grant and keeps it for the calls that follow.
 func (c *Client) Login(ctx context.Context, clientID string,
 	clientSecret settings.Secret) error {
-	const op = "get a SecureX token"
+	const op = opLogin
 	if clientID == "" || clientSecret == "" {
 		return &Error{Op: op, Hint: "give the API client's id and secret"}
 	}
@@ -82,6 +117,7 @@ func (c *Client) Login(ctx context.Context, clientID string,
 	if err != nil {
 		return fmt.Errorf("build token request: %w", err)
 	}
+	c.secrets = append(c.secrets, clientSecret)
 	req.SetBasicAuth(clientID, clientSecret.Reveal())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var answer struct {
@@ -95,12 +131,14 @@ func (c *Client) Login(ctx context.Context, clientID string,
 			Hint: "SecureX answered without a token; check the SecureX region"}
 	}
 	c.token = settings.Secret(answer.AccessToken)
+	c.secrets = append(c.secrets, c.token)
 	return nil
 }
 
 // CreateModuleType registers a module type, the JSON document body, and
 // returns the id SecureX gave it. SecureX answers 201; any 2xx answer
-// that carries an id is taken, so that a created type is never lost.
+// that carries an id is taken, so that a created type is never lost. The
+// relay secret in body is taken out of any error.
 func (c *Client) CreateModuleType(ctx context.Context, body []byte) (string, error) {
 	const op = "create the SecureX module type"
 	req, err := c.request(ctx, http.MethodPost, moduleTypePath, body)
@@ -110,18 +148,52 @@ func (c *Client) CreateModuleType(ctx context.Context, body []byte) (string, err
 	var answer struct {
 		ID string `json:"id"`
 	}
-	if err := c.do(req, op, 0, &answer); err != nil {
+	if err := c.do(req, op, 0, &answer, boundKey(body)); err != nil {
 		return "", err
 	}
 	if answer.ID == "" {
 		return "", &Error{Op: op, Hint: "SecureX answered without an id; " +
 			"look for the module type in SecureX and delete any duplicate"}
 	}
+	if !ValidID(answer.ID) {
+		return "", &Error{Op: op,
+			Detail: "SecureX answered the id " + quoted(answer.ID) +
+				", which is not 1 to 128 letters, digits, - and _",
+			Hint: "look for the module type in SecureX by its title and " +
+				"delete it; then try again"}
+	}
 	return answer.ID, nil
+}
+
+// boundKey returns the relay secret a bound module type holds, "" when
+// body holds none.
+func boundKey(body []byte) settings.Secret {
+	var doc struct {
+		Properties struct {
+			Key string `json:"configuration-token-key"`
+		} `json:"properties"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	return settings.Secret(doc.Properties.Key)
+}
+
+// checkID refuses an id that is not a module type id before it goes into
+// a URL.
+func checkID(op, id string) error {
+	if ValidID(id) {
+		return nil
+	}
+	return &Error{Op: op, Detail: "the id " + quoted(id) + " is not a " +
+		"module type id", Hint: "give the id SecureX answered at creation"}
 }
 
 // ModuleTypeExists reports whether SecureX still has the module type id.
 func (c *Client) ModuleTypeExists(ctx context.Context, id string) (bool, error) {
+	if err := checkID("find the SecureX module type", id); err != nil {
+		return false, err
+	}
 	req, err := c.request(ctx, http.MethodGet, moduleTypeURL(id), nil)
 	if err != nil {
 		return false, err
@@ -136,6 +208,9 @@ func (c *Client) ModuleTypeExists(ctx context.Context, id string) (bool, error) 
 // DeleteModuleType deletes the module type id. It returns ErrNotFound,
 // wrapped, when SecureX has no such module type.
 func (c *Client) DeleteModuleType(ctx context.Context, id string) error {
+	if err := checkID("delete the SecureX module type", id); err != nil {
+		return err
+	}
 	req, err := c.request(ctx, http.MethodDelete, moduleTypeURL(id), nil)
 	if err != nil {
 		return err
@@ -170,8 +245,11 @@ func (c *Client) request(ctx context.Context, method, path string,
 }
 
 // do sends req and decodes a JSON answer into out when out is not nil.
-// want is the expected status; 0 accepts any 2xx status.
-func (c *Client) do(req *http.Request, op string, want int, out any) error {
+// want is the expected status; 0 accepts any 2xx status. The client's
+// secrets and extra are taken out of any text of the answer kept in an
+// error.
+func (c *Client) do(req *http.Request, op string, want int, out any,
+	extra ...settings.Secret) error {
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -179,16 +257,25 @@ func (c *Client) do(req *http.Request, op string, want int, out any) error {
 			Hint: "check the network and the SecureX region"}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return redirectError(op, resp)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if err != nil {
 		return &Error{Op: op, Status: resp.StatusCode,
 			Err: fmt.Errorf("read answer: %w", err), Hint: "try again"}
 	}
 	if !accepted(resp.StatusCode, want) {
-		return answerError(op, resp.StatusCode, body)
+		return answerError(op, resp.StatusCode, body,
+			append(extra, c.secrets...))
 	}
 	if out == nil {
 		return nil
+	}
+	if len(body) > maxAnswer {
+		return &Error{Op: op, Status: resp.StatusCode,
+			Detail: fmt.Sprintf("the answer is too large (over %d bytes)", maxAnswer),
+			Hint:   "check the SecureX URL"}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return &Error{Op: op, Status: resp.StatusCode,

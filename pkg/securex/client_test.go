@@ -29,10 +29,16 @@ type fakeSecureX struct {
 	status  map[string]int
 	created [][]byte
 	deleted []string
+	// custom, when set for a path, answers in place of the fake.
+	custom map[string]http.HandlerFunc
 }
 
 func (f *fakeSecureX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key := r.Method + " " + r.URL.Path
+	if h := f.custom[key]; h != nil {
+		h(w, r)
+		return
+	}
 	if code := f.status[key]; code != 0 {
 		w.WriteHeader(code)
 		_, _ = io.WriteString(w, `{"error": "refused", "message": "by the test"}`)
@@ -153,6 +159,8 @@ func TestLogin(t *testing.T) {
 		{name: "server error", id: testClientID, secret: testClientSecret,
 			status: 500, wantStatus: 500, wantHint: "try again"},
 		{name: "empty secret", id: testClientID, wantHint: "id and secret"},
+		{name: "no token endpoint", id: testClientID, secret: testClientSecret,
+			status: 404, wantStatus: 404, wantHint: "no token endpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,6 +181,10 @@ func TestLogin(t *testing.T) {
 				return
 			}
 			checkError(t, err, tt.wantStatus, tt.wantHint)
+			if errors.Is(err, ErrNotFound) ||
+				strings.Contains(err.Error(), "module type") {
+				t.Errorf("Login error %q speaks of a module type", err)
+			}
 		})
 	}
 }
@@ -311,7 +323,8 @@ func TestModuleTypeFailures(t *testing.T) {
 
 func create(c *Client) error {
 	_, err := c.CreateModuleType(context.Background(),
-		[]byte(`{"configuration-token-key": "`+testRelaySecret+`"}`))
+		[]byte(`{"properties": {"configuration-token-key": "`+
+			testRelaySecret+`"}}`))
 	return err
 }
 

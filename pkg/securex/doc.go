@@ -4,5 +4,7 @@
 //
 // Errors from SecureX are *Error values that name the step, the answer's
 // status and what the operator should do next. No error or log line carries
-// the client secret, the access token or the relay secret.
+// the client secret, the access token or the relay secret: they are taken
+// out of anything SecureX answers. The client never follows a redirect,
+// which would carry them to another address.
 package securex

@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/aws-vpc-flow-relay/relay/pkg/settings"
 )
 
 // maxDetail bounds how much of SecureX's own explanation an Error keeps.
@@ -26,9 +30,18 @@ type Error struct {
 	Err error
 }
 
-// Error returns "<op>: <status>: <detail> (<cause>); <hint>", leaving out
+// Error returns "<op>: <status>: <detail>: <cause>; <hint>", leaving out
 // the parts that are empty.
 func (e *Error) Error() string {
+	if e.Hint == "" {
+		return e.Summary()
+	}
+	return e.Summary() + "; " + e.Hint
+}
+
+// Summary returns the Error text without the hint, for callers that show
+// the hint apart.
+func (e *Error) Summary() string {
 	var b strings.Builder
 	b.WriteString(e.Op)
 	if e.Status != 0 {
@@ -41,29 +54,46 @@ func (e *Error) Error() string {
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
-	if e.Hint != "" {
-		b.WriteString("; " + e.Hint)
-	}
 	return b.String()
 }
 
-// Unwrap returns the underlying error, ErrNotFound for a 404 answer.
+// Unwrap returns the underlying error, ErrNotFound for a 404 answer of
+// the module-type API.
 func (e *Error) Unwrap() error {
-	if e.Status == http.StatusNotFound {
+	if e.Status == http.StatusNotFound && e.Op != opLogin {
 		return ErrNotFound
 	}
 	return e.Err
 }
 
-// answerError turns an unexpected answer into an Error with a hint.
-func answerError(op string, status int, body []byte) *Error {
-	return &Error{Op: op, Status: status, Detail: detail(body),
+// answerError turns an unexpected answer into an Error with a hint,
+// taking secrets out of SecureX's explanation.
+func answerError(op string, status int, body []byte,
+	secrets []settings.Secret) *Error {
+	return &Error{Op: op, Status: status, Detail: detail(body, secrets...),
 		Hint: hint(op, status)}
+}
+
+// redirectError refuses a redirect, naming where it pointed without the
+// path and query, which might carry anything.
+func redirectError(op string, resp *http.Response) *Error {
+	text := "SecureX answered with a redirect"
+	if u, err := url.Parse(resp.Header.Get("Location")); err == nil &&
+		u.Host != "" {
+		text += " to " + quoted(u.Scheme+"://"+u.Host)
+	}
+	return &Error{Op: op, Status: resp.StatusCode,
+		Detail: text + ", which is never followed",
+		Hint: "check the SecureX region (US, EU, APJC) or -securex-url: " +
+			"the API answers directly"}
 }
 
 // hint says what to do about an answer's status.
 func hint(op string, status int) string {
 	switch {
+	case status == http.StatusNotFound && op == opLogin:
+		return "SecureX has no token endpoint at this URL; check the " +
+			"SecureX region (US, EU, APJC) or -securex-url"
 	case status == http.StatusBadRequest && strings.Contains(op, "token"),
 		status == http.StatusUnauthorized:
 		return "check the API client's id and secret and the SecureX " +
@@ -84,9 +114,10 @@ func hint(op string, status int) string {
 }
 
 // detail extracts a short explanation from an error answer: the usual
-// JSON fields when present, else the text itself, on one line and cut to
-// maxDetail characters.
-func detail(body []byte) string {
+// JSON fields when present, else the text itself, with every secret
+// replaced, on one line of printable characters and cut to maxDetail
+// characters.
+func detail(body []byte, secrets ...settings.Secret) string {
 	var fields struct {
 		Error       any    `json:"error"`
 		Description string `json:"error_description"`
@@ -107,9 +138,32 @@ func detail(body []byte) string {
 			text = strings.Join(parts, ": ")
 		}
 	}
-	text = strings.Join(strings.FieldsFunc(text, unicode.IsSpace), " ")
+	text = redact(strings.ToValidUTF8(text, "?"), secrets)
+	text = strings.Join(strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || !unicode.IsPrint(r)
+	}), " ")
+	text = redact(text, secrets)
 	if r := []rune(text); len(r) > maxDetail {
 		text = string(r[:maxDetail]) + "..."
 	}
 	return text
+}
+
+// redact replaces every non-empty secret in text.
+func redact(text string, secrets []settings.Secret) string {
+	for _, s := range secrets {
+		if s != "" {
+			text = strings.ReplaceAll(text, s.Reveal(), "[redacted]")
+		}
+	}
+	return text
+}
+
+// quoted returns s as a short Go string literal, every control or
+// non-ASCII character escaped, cut to 64 bytes first.
+func quoted(s string) string {
+	if len(s) > 64 {
+		return strconv.QuoteToASCII(s[:64]) + "..."
+	}
+	return strconv.QuoteToASCII(s)
 }

@@ -102,6 +102,9 @@ func TestDetail(t *testing.T) {
 		{name: "long", body: strings.Repeat("x", 300),
 			want: strings.Repeat("x", maxDetail) + "..."},
 		{name: "empty", body: "", want: ""},
+		{name: "control characters", body: "bad\x1b[2J\x07 request\x00",
+			want: "bad [2J request"},
+		{name: "invalid UTF-8", body: "bad \xff", want: "bad ?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
