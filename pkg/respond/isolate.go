@@ -220,12 +220,7 @@ func record(ctx context.Context, ec2 EC2, in Instance, old, rec Record) error {
 	if err != nil {
 		return fmt.Errorf("encode the record of %s: %w", in.ID, err)
 	}
-	var stale []string
-	for _, k := range old.Keys {
-		if !slices.ContainsFunc(tags, func(t Tag) bool { return t.Key == k }) {
-			stale = append(stale, k)
-		}
-	}
+	stale := staleRecordKeys(in.Tags, old, tags)
 	written := !slices.ContainsFunc(tags, func(t Tag) bool {
 		v, ok := in.Tags[t.Key]
 		return !ok || v != t.Value

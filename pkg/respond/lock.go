@@ -85,6 +85,12 @@ func lock(ctx context.Context, ec2 EC2, in Instance, a *Audit) (func(*Audit), er
 	}
 }
 
+// maxLockAhead is the latest expiry a lock of the relay's can carry, with a
+// minute allowed for clocks that disagree. A lock expiring later was not
+// set by the relay, and waiting for it could block the instance for good,
+// so it is taken over like an expired one.
+const maxLockAhead = lockTime + time.Minute
+
 // takeOver deletes the lock group of the name when it has expired, and
 // answers busy when it has not. A lock released since is fine: the
 // caller tries once more.
@@ -104,11 +110,17 @@ func takeOver(ctx context.Context, ec2 EC2, in Instance, vpc, name string,
 			"security group %s (%s), which has no readable %s tag",
 			in.Label(), name, held.ID, LockExpiresTag)
 	}
-	if time.Now().Before(expires) {
+	if now := time.Now(); now.Before(expires) && !expires.After(now.Add(maxLockAhead)) {
 		return busy(in)
 	}
 	if err := ec2.DeleteLock(ctx, held.ID); err != nil {
 		return lockFailed(in, err)
+	}
+	if expires.After(time.Now()) {
+		a.note(failure.Upstream, "the lock %s on %s expires at %s, later "+
+			"than any lock the relay sets; it was removed", held.ID, in.Label(),
+			expires.Format(time.RFC3339))
+		return nil
 	}
 	a.note(failure.Upstream, "an earlier action on %s stopped without "+
 		"releasing its lock %s, which expired at %s; it was removed",

@@ -156,3 +156,14 @@ func TestActionReadsTheInstanceUnderTheLock(t *testing.T) {
 	checkRestore(t, a, err, OutcomeRestored, "", "")
 	wantGroups(t, f, original)
 }
+
+func TestLockFarInTheFutureIsTakenOver(t *testing.T) {
+	f := newFake()
+	old := holdLock(f, "2099-01-01T00:00:00Z")
+	a, err := Isolate(context.Background(), f, f.instance())
+	checkRestore(t, a, err, OutcomeIsolated, "later than any lock the relay sets", "")
+	if !strings.Contains(strings.Join(f.calls, ","), "unlock "+old+",lock") {
+		t.Errorf("got calls %v, want the bogus lock deleted by id, then a new one",
+			f.calls)
+	}
+}

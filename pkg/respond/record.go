@@ -279,3 +279,28 @@ func legacyRecord(in Instance, value string) (Record, bool, error) {
 		Legacy:  true,
 	}, true, nil
 }
+
+// staleRecordKeys returns the keys of tags that hold a part of a record,
+// and the keys of read (the record the writer read, old relay's tag
+// included), that are not among written. Two actions that each wrote a
+// record, say after a lock was lost, can leave two sets of parts; whoever
+// writes the record next removes every other part, so one record remains.
+func staleRecordKeys(tags map[string]string, read Record, written []Tag) []string {
+	var stale []string
+	add := func(k string) {
+		if !slices.Contains(stale, k) &&
+			!slices.ContainsFunc(written, func(t Tag) bool { return t.Key == k }) {
+			stale = append(stale, k)
+		}
+	}
+	for k := range tags {
+		if strings.HasPrefix(k, recordPrefix) {
+			add(k)
+		}
+	}
+	for _, k := range read.Keys {
+		add(k)
+	}
+	slices.Sort(stale)
+	return stale
+}

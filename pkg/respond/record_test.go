@@ -161,3 +161,28 @@ func TestReadRecord(t *testing.T) {
 		})
 	}
 }
+
+func TestStaleRecordKeys(t *testing.T) {
+	written := []Tag{{Key: recordPrefix + "1/2"}, {Key: recordPrefix + "2/2"}}
+	tests := []struct {
+		name string
+		tags map[string]string
+		read Record
+		want []string
+	}{
+		{"nothing else", map[string]string{recordPrefix + "1/2": "x", "Name": "web"},
+			Record{}, nil},
+		{"another writer's parts", map[string]string{recordPrefix + "1/5": "x",
+			recordPrefix + "5/5": "y", recordPrefix + "2/2": "z"}, Record{},
+			[]string{recordPrefix + "1/5", recordPrefix + "5/5"}},
+		{"the old relay's tag read", map[string]string{LegacyTagKey: "sg-a::"},
+			Record{Keys: []string{LegacyTagKey}}, []string{LegacyTagKey}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := staleRecordKeys(tt.tags, tt.read, written); !slices.Equal(got, tt.want) {
+				t.Errorf("staleRecordKeys() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

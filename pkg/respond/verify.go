@@ -135,13 +135,7 @@ func writeBack(ctx context.Context, ec2 EC2, now Instance, current Record,
 			"writing it back failed: %s; un-isolating cannot restore them",
 			now.Label(), failure.MessageOf(err))
 	}
-	var stale []string
-	for _, k := range current.Keys {
-		if !slices.ContainsFunc(tags, func(t Tag) bool { return t.Key == k }) {
-			stale = append(stale, k)
-		}
-	}
-	if len(stale) > 0 {
+	if stale := staleRecordKeys(now.Tags, current, tags); len(stale) > 0 {
 		if err := ec2.DeleteTags(ctx, now.ID, stale); err != nil {
 			return failure.Wrap(err, failure.KindOf(err), "the isolation record "+
 				"of %s was written back, but its superseded tags %s could not be "+
