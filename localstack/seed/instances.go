@@ -89,14 +89,20 @@ func launch(
 	subnet := t.Subnets[spec.subnet]
 	ip := hostOf(netip.MustParsePrefix(t.VPC.CIDR),
 		[]byte{publicThird, privateThird}[spec.subnet], spec.host)
+	// The groups go to the primary interface, not the instance: AWS treats
+	// both alike, and moto then lists each interface's own groups instead
+	// of adding the instance's launch groups to every interface.
 	out, err := c.ec2.RunInstances(ctx, &ec2.RunInstancesInput{
-		ImageId:           aws.String(image),
-		InstanceType:      types.InstanceTypeT3Micro,
-		MinCount:          aws.Int32(1),
-		MaxCount:          aws.Int32(1),
-		SubnetId:          aws.String(subnet.ID),
-		PrivateIpAddress:  aws.String(ip),
-		SecurityGroupIds:  t.groupIDs(spec.groups...),
+		ImageId:      aws.String(image),
+		InstanceType: types.InstanceTypeT3Micro,
+		MinCount:     aws.Int32(1),
+		MaxCount:     aws.Int32(1),
+		NetworkInterfaces: []types.InstanceNetworkInterfaceSpecification{{
+			DeviceIndex:      aws.Int32(0),
+			SubnetId:         aws.String(subnet.ID),
+			PrivateIpAddress: aws.String(ip),
+			Groups:           t.groupIDs(spec.groups...),
+		}},
 		TagSpecifications: tags(t, types.ResourceTypeInstance, spec.name),
 	})
 	if err != nil {
