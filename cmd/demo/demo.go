@@ -80,7 +80,9 @@ func showTiles(ctx context.Context, out io.Writer, cfg aws.Config, c client) err
 	// filter and stats), so the flow tile reads and counts the records.
 	fmt.Fprint(out, "The emulator cannot run Logs Insights queries, so the "+
 		"flow tile counts\nthe records (FLOW_TOTALS=records); on AWS the default "+
-		"has Insights count them.\n\n")
+		"has Insights count them.\nThe emulator cannot age users or keys "+
+		"either, so the 180-day counts of the IAM\ntiles are 0 here; the "+
+		"tests check them with the relay's clock moved forward.\n\n")
 	c.group, c.roleARN, c.flowTotals = truth.LogGroup, role, "records"
 	return c.tiles(ctx, out)
 }
