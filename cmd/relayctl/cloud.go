@@ -89,11 +89,40 @@ func (c *cloud) storeSecret(ctx context.Context, name string,
 
 // readSecret reads the relay secret back from Parameter Store.
 func (c *cloud) readSecret(ctx context.Context, name string) (settings.Secret, error) {
-	v, err := boot.ReadSecret(ctx, boot.NewParameterStore(c.cfg), name)
-	if err != nil {
+	return relaySecret(ctx, boot.NewParameterStore(c.cfg), name)
+}
+
+// relaySecret reads the relay secret from store. A missing one cannot be
+// replaced by an update, since the registered module type holds the old
+// one: the advice is to remove and deploy again.
+func relaySecret(ctx context.Context, store boot.ParameterReader,
+	name string) (settings.Secret, error) {
+	spy := &missingSpy{ParameterReader: store}
+	v, err := boot.ReadSecret(ctx, spy, name)
+	switch {
+	case spy.missing:
+		return "", withNext(fmt.Errorf("read relay secret: parameter %s "+
+			"does not exist: %w", name, boot.ErrParameterNotFound),
+			"run `go tool task remove`, then `go tool task deploy` to store "+
+				"a new secret and register the module type with it")
+	case err != nil:
 		return "", withNext(err, "run `go tool task remove` and deploy again")
 	}
 	return settings.Secret(v), nil
+}
+
+// missingSpy notes whether the parameter read was missing.
+type missingSpy struct {
+	boot.ParameterReader
+	missing bool
+}
+
+// ReadParameter reads name, noting a missing parameter.
+func (s *missingSpy) ReadParameter(ctx context.Context,
+	name string) (boot.Parameter, error) {
+	p, err := s.ParameterReader.ReadParameter(ctx, name)
+	s.missing = errors.Is(err, boot.ErrParameterNotFound)
+	return p, err
 }
 
 // deleteSecret deletes the parameter; a missing one is not an error.

@@ -109,8 +109,8 @@ func (d *deployer) login(ctx context.Context, base string) (*securex.Client, err
 	if err := sx.Login(ctx, d.opts.clientID, d.opts.clientSecret); err != nil {
 		return nil, secureXError(err, "run the same command again")
 	}
-	d.step("Obtained a SecureX token for API client %s at %s", d.opts.clientID,
-		base)
+	d.step("Obtained a SecureX token for API client %s at %s",
+		quoteIfNeeded(d.opts.clientID), base)
 	return sx, nil
 }
 

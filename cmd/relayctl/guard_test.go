@@ -97,6 +97,12 @@ func TestLoadStateRefuses(t *testing.T) {
 			wantErr: "-log-retention"},
 		{name: "relay URL not http", doc: with("relay_url", "file:///etc"),
 			wantErr: "relay_url"},
+		{name: "relay URL with an escape code", doc: with("relay_url",
+			"https://x.example/\x1b[2J"), wantErr: `relay_url "https://x.example/\x1b[2J"`},
+		{name: "assume role pattern", doc: with("assume_role",
+			"arn:aws:iam::*:role/relay-*"), wantFound: true},
+		{name: "assume role Serverless variable", doc: with("assume_role",
+			"arn:${env:AWS_SECRET_ACCESS_KEY}"), wantErr: "-assume-role"},
 		{name: "not JSON", doc: "{", wantErr: "decode state"},
 		{name: "group-writable", doc: goodState(), perm: 0o620,
 			wantErr: "writable by others"},
@@ -146,9 +152,10 @@ func checkStateError(t *testing.T, o options, found bool, err error,
 		t.Fatalf("loadState = %t, %v; want an error with %q", found, err,
 			wantErr)
 	}
-	if got := nextStep(err); !strings.Contains(got, "fix or delete "+
-		statePath(o)) {
-		t.Errorf("next = %q, want fix or delete %s", got, statePath(o))
+	if got := nextStep(err); !strings.Contains(got, statePath(o)) ||
+		!strings.Contains(got, "delete") {
+		t.Errorf("next = %q, want advice to fix or delete %s", got,
+			statePath(o))
 	}
 }
 

@@ -19,8 +19,10 @@
 // SecureX lost it. Remove undeploys, deletes the module type and the
 // secret; what is already gone counts as removed, so it can be run again.
 // The state file must be the deploy's own: one of another project,
-// region or stage, one others may write, or one naming a SecureX host
-// that is not a region's (or the -securex-url given) is refused. No
+// region or stage, one others may write, owned by another user, reached
+// through a symbolic link or kept in a folder others may write, or one
+// naming a SecureX host that is not a region's (or the -securex-url
+// given) is refused. No
 // secret is ever printed, and none reaches the Serverless Framework.
 //
 // When AWS_ENDPOINT_URL is set, everything goes to that emulator: the

@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/securex"
@@ -36,6 +38,13 @@ var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 // functions and the role, and the role's name must stay within 64
 // characters.
 var projectName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{1,31}$`)
+
+// roleARN is what -assume-role may be: an IAM role ARN of any partition,
+// with a 12-digit account or *, and a role name or path pattern. It lands
+// in the IAM policy, so nothing else, such as a Serverless variable, may
+// pass.
+var roleARN = regexp.MustCompile(
+	`^arn:aws(-[a-z]+)*:iam::(\d{12}|\*):role/[A-Za-z0-9+=,.@_/*-]{1,512}$`)
 
 // errHelp reports that the flags were listed on request.
 var errHelp = errors.New("help requested")
@@ -168,6 +177,11 @@ func (o *options) check() error {
 	if o.command != "remove" {
 		errs = append(errs, o.checkFunctions()...)
 	}
+	if o.relayURL != "" {
+		if err := checkRelayURL(o.relayURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if o.command == "deploy" || o.given["x"] || o.given["securex-url"] {
 		if err := o.checkSecureX(); err != nil {
 			errs = append(errs, err)
@@ -198,11 +212,59 @@ func (o *options) checkFunctions() []error {
 			"CloudWatch's periods: %s days", o.logRetention,
 			strings.Trim(fmt.Sprint(logRetentions), "[]")))
 	}
-	if o.assumeRole != "" && !strings.HasPrefix(o.assumeRole, "arn:") {
-		errs = append(errs, fmt.Errorf("-assume-role %q is not an ARN",
-			o.assumeRole))
+	if o.assumeRole != "" && !roleARN.MatchString(o.assumeRole) {
+		errs = append(errs, fmt.Errorf("-assume-role %s is not an IAM role "+
+			"ARN such as arn:aws:iam::123456789012:role/name (a 12-digit "+
+			"account or *, a name of letters, digits and +=,.@_/*-)",
+			quoteIfNeeded(o.assumeRole)))
 	}
 	return errs
+}
+
+// checkRelayURL accepts the relay URL given with -url: https, or http
+// for a loopback or .invalid test host, with a host, without user
+// information, query or fragment, in printable ASCII.
+func checkRelayURL(raw string) error {
+	for _, r := range raw {
+		if r <= ' ' || r > '~' {
+			return fmt.Errorf("-url %s must hold printable ASCII only",
+				quoteIfNeeded(raw))
+		}
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("-url %q is not a URL", raw)
+	case u.Scheme != "https" && !(u.Scheme == "http" && testHost(u.Hostname())):
+		return fmt.Errorf("-url %q must be an https URL (http only for "+
+			"localhost, 127.0.0.1 or an .invalid host)", raw)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("-url %q has no host", raw)
+	case u.User != nil:
+		return fmt.Errorf("-url %q must not hold a user name or password", raw)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" ||
+		strings.ContainsAny(raw, "?#"):
+		return fmt.Errorf("-url %q must have no query or fragment", raw)
+	}
+	return nil
+}
+
+// testHost reports whether host is one a test serves over plain http.
+func testHost(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" ||
+		strings.HasSuffix(host, ".invalid")
+}
+
+// quoteIfNeeded returns s as it is when it is printable ASCII without
+// spaces, and as a quoted Go string with escapes otherwise, so that no
+// control character reaches the terminal.
+func quoteIfNeeded(s string) string {
+	for _, r := range s {
+		if r <= ' ' || r > '~' || r == '"' {
+			return strconv.QuoteToASCII(s)
+		}
+	}
+	return s
 }
 
 // checkSecureX resolves the SecureX base URL and checks the client.

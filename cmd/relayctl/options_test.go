@@ -90,6 +90,30 @@ func TestParseOptions(t *testing.T) {
 			args:    []string{"-r", "us-east-1", "-p", "p1", "extra"},
 			wantErr: "unexpected"},
 		{name: "unknown command", command: "destroy", wantErr: "deploy, update or remove"},
+		{name: "role ARN", command: "deploy", args: append([]string{
+			"-assume-role", "arn:aws-us-gov:iam::123456789012:role/a/b-*"},
+			deploy...)},
+		{name: "role ARN any account", command: "update", args: []string{"-r",
+			"us-east-1", "-p", "p1", "-assume-role", "arn:aws:iam::*:role/x"}},
+		{name: "role ARN Serverless variable", command: "deploy",
+			args: append([]string{"-assume-role",
+				"arn:${env:AWS_SECRET_ACCESS_KEY}"}, deploy...),
+			wantErr: "not an IAM role ARN"},
+		{name: "role ARN variable in name", command: "deploy",
+			args: append([]string{"-assume-role",
+				"arn:aws:iam::123456789012:role/${self:x}"}, deploy...),
+			wantErr: "not an IAM role ARN"},
+		{name: "role ARN short account", command: "deploy",
+			args: append([]string{"-assume-role",
+				"arn:aws:iam::1234:role/x"}, deploy...),
+			wantErr: "not an IAM role ARN"},
+		{name: "user ARN", command: "deploy", args: append([]string{
+			"-assume-role", "arn:aws:iam::123456789012:user/x"}, deploy...),
+			wantErr: "not an IAM role ARN"},
+		{name: "role ARN with a newline", command: "deploy",
+			args: append([]string{"-assume-role",
+				"arn:aws:iam::123456789012:role/x\n"}, deploy...),
+			wantErr: `"arn:aws:iam::123456789012:role/x\n"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +129,57 @@ func TestParseOptions(t *testing.T) {
 			}
 			if tt.check != nil {
 				tt.check(t, o)
+			}
+		})
+	}
+}
+
+func TestRelayURLFlag(t *testing.T) {
+	base := []string{"-r", "us-east-1", "-p", "p1"}
+	tests := []struct{ name, url, wantErr string }{
+		{name: "https", url: "https://abc.execute-api.example.com/prod"},
+		{name: "https with port", url: "https://relay.example:8443"},
+		{name: "http localhost", url: "http://localhost:4566/restapis/x"},
+		{name: "http loopback", url: "http://127.0.0.1:9"},
+		{name: "http invalid host", url: "http://relay.invalid"},
+		{name: "ftp", url: "ftp://x", wantErr: "must be an https URL"},
+		{name: "http elsewhere", url: "http://relay.example.com",
+			wantErr: "must be an https URL"},
+		{name: "no host", url: "https:///path", wantErr: "no host"},
+		{name: "no scheme", url: "relay.example.com",
+			wantErr: "must be an https URL"},
+		{name: "user info", url: "https://u:p@relay.example",
+			wantErr: "user name"},
+		{name: "query", url: "https://relay.example/?a=1",
+			wantErr: "no query or fragment"},
+		{name: "empty query", url: "https://relay.example/?",
+			wantErr: "no query or fragment"},
+		{name: "fragment", url: "https://relay.example/#x",
+			wantErr: "no query or fragment"},
+		{name: "escape code", url: "https://relay.example/\x1b]0;x\a",
+			wantErr: `"https://relay.example/\x1b]0;x\a" must hold printable`},
+		{name: "non-ASCII", url: "https://r\u00e9lay.example",
+			wantErr: "printable ASCII"},
+		{name: "space", url: "https://relay.example/a b",
+			wantErr: "printable ASCII"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-url", tt.url}, base...)
+			o, err := parseOptions("update", args,
+				func(string) string { return "" }, io.Discard)
+			if tt.wantErr == "" {
+				if err != nil || o.relayURL != tt.url {
+					t.Fatalf("parseOptions = %q, %v; want %q accepted",
+						o.relayURL, err, tt.url)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error = %v, want one with %q", err, tt.wantErr)
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\a") {
+				t.Errorf("error %q holds a control character", err)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/securex"
@@ -60,6 +61,11 @@ func loadState(o options) (s state, found bool, err error) {
 	if err == nil {
 		err = s.check(o)
 	}
+	if errors.Is(err, errUnsafeState) {
+		return state{}, false, withNext(err, "check that "+path+" is your "+
+			"deploy's, then keep it as a file you own in a folder only you "+
+			"can write (-state <folder>, mode 0700); else delete it")
+	}
 	if err != nil {
 		return state{}, false, withNext(err, "fix or delete "+path+
 			"; without it, delete the module type in SecureX by hand")
@@ -67,9 +73,63 @@ func loadState(o options) (s state, found bool, err error) {
 	return s, true, nil
 }
 
-// readState reads a state file that only its owner may change.
+// checkStateDir refuses a state folder that users other than its owner
+// and group may write: any of them could plant or swap a state file.
+func checkStateDir(dir string) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("read state folder: %w", err)
+	}
+	if perm := info.Mode().Perm(); perm&0o002 != 0 {
+		return fmt.Errorf("state folder %s is writable by others (mode "+
+			"%04o): anyone could put a state file there: %w", dir,
+			info.Mode()&(os.ModePerm|os.ModeSticky), errUnsafeState)
+	}
+	return nil
+}
+
+// checkStateFile refuses a state file that is not a regular file, is not
+// the current user's, or that others may write.
+func checkStateFile(path string, info os.FileInfo) error {
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("state %s is not a regular file", path)
+	}
+	if st, ok := info.Sys().(*syscall.Stat_t); ok &&
+		int(st.Uid) != currentUID() {
+		return fmt.Errorf("state %s belongs to user %d, not to you (user "+
+			"%d): %w", path, st.Uid, currentUID(), errUnsafeState)
+	}
+	if perm := info.Mode().Perm(); perm&0o022 != 0 {
+		return fmt.Errorf("state %s is writable by others (mode %04o): "+
+			"anyone who can change it can redirect the deploy: %w", path,
+			perm, errUnsafeState)
+	}
+	return nil
+}
+
+// errUnsafeState marks a state file that someone other than the current
+// user could have written or chosen: one reached through a symbolic link,
+// one owned by another user, or one in a folder that others may write.
+var errUnsafeState = errors.New("state not trusted")
+
+// currentUID returns the user that state files must belong to; tests
+// replace it to stand for another user.
+var currentUID = os.Getuid
+
+// readState reads a state file that only the current user may change.
 func readState(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	if err := checkStateDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	link, err := os.Lstat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	if link.Mode()&os.ModeSymlink != 0 {
+		return nil, fmt.Errorf("state %s is a symbolic link, which anyone "+
+			"who made it can point anywhere: %w", path, errUnsafeState)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
 	}
@@ -78,12 +138,8 @@ func readState(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read state %s: %w", path, err)
 	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("state %s is not a regular file", path)
-	}
-	if perm := info.Mode().Perm(); perm&0o022 != 0 {
-		return nil, fmt.Errorf("state %s is writable by others (mode %04o): "+
-			"anyone who can change it can redirect the deploy", path, perm)
+	if err := checkStateFile(path, info); err != nil {
+		return nil, err
 	}
 	raw, err := io.ReadAll(io.LimitReader(f, maxState+1))
 	if err != nil {
@@ -148,6 +204,10 @@ func (s state) checkSecureX(o options) error {
 // checked.
 func (s state) checkSettings() error {
 	if s.RelayURL != "" {
+		if quoteIfNeeded(s.RelayURL) != s.RelayURL {
+			return fmt.Errorf("relay_url %s is not printable ASCII",
+				quoteIfNeeded(s.RelayURL))
+		}
 		u, err := url.Parse(s.RelayURL)
 		if err != nil || u.Host == "" ||
 			(u.Scheme != "https" && u.Scheme != "http") {
@@ -176,6 +236,10 @@ func saveState(o options, s state) error {
 	}
 	if err := os.MkdirAll(o.stateDir, 0o700); err != nil {
 		return fmt.Errorf("make state folder: %w", err)
+	}
+	if err := checkStateDir(o.stateDir); err != nil {
+		return withNext(err, "keep the state in a folder only you can "+
+			"write: -state <folder>, mode 0700")
 	}
 	tmp := statePath(o) + ".tmp"
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {

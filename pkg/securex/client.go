@@ -3,6 +3,7 @@ package securex
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,7 +118,7 @@ func (c *Client) Login(ctx context.Context, clientID string,
 	if err != nil {
 		return fmt.Errorf("build token request: %w", err)
 	}
-	c.secrets = append(c.secrets, clientSecret)
+	c.secrets = append(c.secrets, secretForms(clientID, clientSecret)...)
 	req.SetBasicAuth(clientID, clientSecret.Reveal())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var answer struct {
@@ -133,6 +134,16 @@ func (c *Client) Login(ctx context.Context, clientID string,
 	c.token = settings.Secret(answer.AccessToken)
 	c.secrets = append(c.secrets, c.token)
 	return nil
+}
+
+// secretForms returns the forms in which SecureX may echo the client
+// secret: as it is, base64-encoded, and as the Basic Authorization
+// header carries it, base64 of "id:secret".
+func secretForms(clientID string, secret settings.Secret) []settings.Secret {
+	b64 := base64.StdEncoding.EncodeToString
+	return []settings.Secret{secret,
+		settings.Secret(b64([]byte(clientID + ":" + secret.Reveal()))),
+		settings.Secret(b64([]byte(secret.Reveal())))}
 }
 
 // CreateModuleType registers a module type, the JSON document body, and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -114,31 +115,19 @@ func hint(op string, status int) string {
 }
 
 // detail extracts a short explanation from an error answer: the usual
-// JSON fields when present, else the text itself, with every secret
-// replaced, on one line of printable characters and cut to maxDetail
-// characters.
+// JSON fields when present, else the text itself with its JSON string
+// escapes decoded. Unicode format characters (such as a zero-width
+// space) are dropped and every secret replaced, and the result is one
+// line of printable characters cut to maxDetail characters.
 func detail(body []byte, secrets ...settings.Secret) string {
-	var fields struct {
-		Error       any    `json:"error"`
-		Description string `json:"error_description"`
-		Message     string `json:"message"`
-	}
-	text := string(body)
-	if json.Unmarshal(body, &fields) == nil {
-		var parts []string
-		if s, ok := fields.Error.(string); ok && s != "" {
-			parts = append(parts, s)
+	text := unescapeJSON(jsonFields(body))
+	text = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
 		}
-		for _, s := range []string{fields.Description, fields.Message} {
-			if s != "" {
-				parts = append(parts, s)
-			}
-		}
-		if len(parts) > 0 {
-			text = strings.Join(parts, ": ")
-		}
-	}
-	text = redact(strings.ToValidUTF8(text, "?"), secrets)
+		return r
+	}, strings.ToValidUTF8(text, "?"))
+	text = redact(text, secrets)
 	text = strings.Join(strings.FieldsFunc(text, func(r rune) bool {
 		return unicode.IsSpace(r) || !unicode.IsPrint(r)
 	}), " ")
@@ -147,6 +136,50 @@ func detail(body []byte, secrets ...settings.Secret) string {
 		text = string(r[:maxDetail]) + "..."
 	}
 	return text
+}
+
+// jsonFields returns the usual explanation fields of a JSON answer,
+// joined, or the whole body when it has none.
+func jsonFields(body []byte) string {
+	var fields struct {
+		Error       any    `json:"error"`
+		Description string `json:"error_description"`
+		Message     string `json:"message"`
+	}
+	if json.Unmarshal(body, &fields) != nil {
+		return string(body)
+	}
+	var parts []string
+	if s, ok := fields.Error.(string); ok && s != "" {
+		parts = append(parts, s)
+	}
+	for _, s := range []string{fields.Description, fields.Message} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return string(body)
+	}
+	return strings.Join(parts, ": ")
+}
+
+// jsonEscape matches a JSON string escape: \uXXXX (a surrogate pair
+// taken whole) or a backslash and one character.
+var jsonEscape = regexp.MustCompile(
+	`\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|` +
+		`\\u[0-9a-fA-F]{4}|\\["\\/bfnrt]`)
+
+// unescapeJSON decodes the JSON string escapes in text, so that a secret
+// written as escapes is found like a plain one.
+func unescapeJSON(text string) string {
+	return jsonEscape.ReplaceAllStringFunc(text, func(esc string) string {
+		var s string
+		if json.Unmarshal([]byte(`"`+esc+`"`), &s) != nil {
+			return esc
+		}
+		return s
+	})
 }
 
 // redact replaces every non-empty secret in text.

@@ -2,6 +2,7 @@ package securex
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -227,5 +228,73 @@ func TestKnownBaseURL(t *testing.T) {
 		if got := KnownBaseURL(tt.base); got != tt.want {
 			t.Errorf("KnownBaseURL(%q) = %t, want %t", tt.base, got, tt.want)
 		}
+	}
+}
+
+func TestLoginRedactsEncodedSecret(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString(
+		[]byte(testClientID + ":" + testClientSecret))
+	var escaped strings.Builder
+	for _, r := range testClientSecret {
+		fmt.Fprintf(&escaped, `\u%04X`, r)
+	}
+	zeroWidth := testClientSecret[:6] + "\u200b" + testClientSecret[6:]
+	tests := []struct {
+		name string
+		body string
+	}{
+		{name: "basic header", body: "bad credentials in Basic " + basic},
+		{name: "base64 secret", body: "bad secret " +
+			base64.StdEncoding.EncodeToString([]byte(testClientSecret))},
+		{name: "json escapes in a field",
+			body: `{"error": "invalid_client", "message": "` +
+				escaped.String() + `"}`},
+		{name: "json escapes in text", body: `no "` + escaped.String() + `"`},
+		{name: "zero-width space", body: "bad secret " + zeroWidth},
+		{name: "zero-width space in json",
+			body: `{"message": "bad ` + zeroWidth + `"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeSecureX{t: t, custom: map[string]http.HandlerFunc{
+				"POST " + tokenPath: func(w http.ResponseWriter, _ *http.Request) {
+					w.WriteHeader(http.StatusUnauthorized)
+					_, _ = io.WriteString(w, tt.body)
+				}}}
+			srv := httptest.NewServer(f)
+			defer srv.Close()
+			err := New(srv.URL, srv.Client()).Login(context.Background(),
+				testClientID, settings.Secret(testClientSecret))
+			checkNoSecret(t, err)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			for _, leak := range []string{basic, testClientSecret[6:]} {
+				if strings.Contains(got, leak) {
+					t.Errorf("error %q holds the secret as %q", got, leak)
+				}
+			}
+			if !strings.Contains(got, "[redacted]") {
+				t.Errorf("error = %q, want the echoed secret replaced", got)
+			}
+		})
+	}
+}
+
+func TestUnescapeJSON(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{name: "plain", in: "no escapes", want: "no escapes"},
+		{name: "letters", in: `\u0041\u0062`, want: "Ab"},
+		{name: "surrogate pair", in: `x\ud83d\ude00y`, want: "x\U0001F600y"},
+		{name: "short escapes", in: `a\"b\\c\/d\ne`, want: "a\"b\\c/d\ne"},
+		{name: "not an escape", in: `\q\u12`, want: `\q\u12`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := unescapeJSON(tt.in); got != tt.want {
+				t.Errorf("unescapeJSON(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }
