@@ -2,6 +2,7 @@ package respond
 
 import (
 	"context"
+	"crypto/rand"
 	"time"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
@@ -22,6 +23,12 @@ const (
 // LockExpiresTag is the tag of a lock group that holds its expiry, in
 // RFC 3339 UTC.
 const LockExpiresTag = "SecureX-Lock-Expires"
+
+// LockOwnerTag is the tag of a lock group that holds a token drawn by the
+// action that created it. A create the SDK retried after its answer was
+// lost fails as a duplicate although the first attempt made the group;
+// the token tells the action that the lock it finds is its own.
+const LockOwnerTag = "SecureX-Lock-Owner"
 
 // lockPrefix starts the name of a lock group; the instance id follows.
 const lockPrefix = "SecureX-EC2_Isolation-Lock-"
@@ -65,13 +72,19 @@ func (l LockGroup) expires() (time.Time, bool) {
 // deletes by id as well, so an action whose lock was taken over after
 // expiry never removes its successor's.
 func lock(ctx context.Context, ec2 EC2, in Instance, a *Audit) (func(*Audit), error) {
-	vpc, name := lockVPC(in), LockGroupName(in.ID)
+	vpc, name, owner := lockVPC(in), LockGroupName(in.ID), rand.Text()
 	for attempt := 0; ; attempt++ {
 		expiry := time.Now().Add(lockTime).UTC().Format(time.RFC3339)
-		id, ok, err := ec2.CreateLock(ctx, vpc, name,
-			[]Tag{{Key: LockExpiresTag, Value: expiry}})
+		id, ok, err := ec2.CreateLock(ctx, vpc, name, []Tag{
+			{Key: LockExpiresTag, Value: expiry}, {Key: LockOwnerTag, Value: owner}})
 		if err != nil {
 			return nil, lockFailed(in, err)
+		}
+		if !ok {
+			id, ok, err = ownLock(ctx, ec2, in, vpc, name, owner)
+		}
+		if err != nil {
+			return nil, err
 		}
 		if ok {
 			return func(a *Audit) { release(ctx, ec2, id, a) }, nil
@@ -83,6 +96,18 @@ func lock(ctx context.Context, ec2 EC2, in Instance, a *Audit) (func(*Audit), er
 			return nil, err
 		}
 	}
+}
+
+// ownLock reports whether the lock group of the name carries owner, and
+// its id: the action's own create took effect although it failed as a
+// duplicate.
+func ownLock(ctx context.Context, ec2 EC2, in Instance, vpc, name,
+	owner string) (string, bool, error) {
+	held, found, err := ec2.FindLock(ctx, vpc, name)
+	if err != nil {
+		return "", false, lockFailed(in, err)
+	}
+	return held.ID, found && held.Tags[LockOwnerTag] == owner, nil
 }
 
 // maxLockAhead is the latest expiry a lock of the relay's can carry, with a

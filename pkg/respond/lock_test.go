@@ -167,3 +167,14 @@ func TestLockFarInTheFutureIsTakenOver(t *testing.T) {
 			f.calls)
 	}
 }
+
+func TestLockCreatedByARetriedCallIsOurs(t *testing.T) {
+	f := newFake()
+	f.lostLockAnswer = true
+	a, err := Isolate(context.Background(), f, f.instance())
+	checkRestore(t, a, err, OutcomeIsolated, "", "")
+	wantGroups(t, f, map[string][]string{"eni-1": {"sg-150a"}, "eni-2": {"sg-150b"}})
+	if len(f.locks) != 0 {
+		t.Errorf("got locks %v after the action, want its own released", f.locks)
+	}
+}

@@ -29,9 +29,12 @@ type fakeEC2 struct {
 	failDelete bool
 	calls      []string
 	// locks holds the lock groups by name; failRelease fails DeleteLock.
-	locks       map[string]LockGroup
-	lockSeq     int
-	failRelease bool
+	locks   map[string]LockGroup
+	lockSeq int
+	// lostLockAnswer makes CreateLock create the group yet answer that it
+	// exists, as a create the SDK retried after a lost answer does.
+	lostLockAnswer bool
+	failRelease    bool
 	// hook, when set, runs before each call that reads or changes the
 	// instance, with the call's name as calls lists it.
 	hook func(call string)
@@ -149,6 +152,9 @@ func (f *fakeEC2) CreateLock(_ context.Context, _, name string,
 		l.Tags[t.Key] = t.Value
 	}
 	f.locks[name] = l
+	if f.lostLockAnswer {
+		return "", false, nil
+	}
 	return l.ID, true, nil
 }
 
