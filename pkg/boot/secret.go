@@ -48,7 +48,7 @@ func ReadSecret(ctx context.Context, store ParameterReader, name string) (string
 	switch {
 	case errors.Is(err, ErrParameterNotFound):
 		return "", fmt.Errorf("read relay secret: parameter %s does not exist; "+
-			"run `go tool task update` to store a new one", name)
+			"run `go tool task remove`, then deploy again, to make a new one", name)
 	case err != nil:
 		return "", fmt.Errorf("read relay secret from parameter %s "+
 			"(the function role needs ssm:GetParameter on it): %w", name, err)
