@@ -25,19 +25,8 @@ type inventory struct{ a *Account }
 // interface can have.
 func (inv inventory) Holders(ctx context.Context,
 	addrs []netip.Addr) (map[netip.Addr]observe.Instance, error) {
-	v4, v6 := splitFamilies(addrs)
-	ids := map[string]bool{}
-	elastic := map[netip.Addr]bool{}
-	if err := inv.interfaceHolders(ctx, "addresses.private-ip-address", v4, ids); err != nil {
-		return nil, err
-	}
-	if err := inv.ipv6Holders(ctx, v6, ids); err != nil {
-		return nil, err
-	}
-	if err := inv.elasticHolders(ctx, v4, ids, elastic); err != nil {
-		return nil, err
-	}
-	if err := inv.publicHolders(ctx, v4, ids); err != nil {
+	ids, elastic, err := inv.holderIDs(ctx, addrs)
+	if err != nil {
 		return nil, err
 	}
 	instances, err := inv.describe(ctx, keys(ids), elastic)
@@ -45,6 +34,29 @@ func (inv inventory) Holders(ctx context.Context,
 		return nil, err
 	}
 	return byAddress(instances, addrs), nil
+}
+
+// holderIDs returns the ids of the instances that hold any of addrs, by
+// private, IPv6, Elastic or public address, and which of addrs are
+// Elastic IPs.
+func (inv inventory) holderIDs(ctx context.Context, addrs []netip.Addr) (
+	map[string]bool, map[netip.Addr]bool, error) {
+	v4, v6 := splitFamilies(addrs)
+	ids := map[string]bool{}
+	elastic := map[netip.Addr]bool{}
+	if err := inv.interfaceHolders(ctx, "addresses.private-ip-address", v4, ids); err != nil {
+		return nil, nil, err
+	}
+	if err := inv.ipv6Holders(ctx, v6, ids); err != nil {
+		return nil, nil, err
+	}
+	if err := inv.elasticHolders(ctx, v4, ids, elastic); err != nil {
+		return nil, nil, err
+	}
+	if err := inv.publicHolders(ctx, v4, ids); err != nil {
+		return nil, nil, err
+	}
+	return ids, elastic, nil
 }
 
 // interfaceHolders adds the instances of the network interfaces that

@@ -37,20 +37,8 @@ func (a *Account) Isolation() *Isolation { return &Isolation{a} }
 func (iso *Isolation) Instances(ctx context.Context,
 	addrs []netip.Addr) (map[netip.Addr][]respond.Instance, error) {
 	inv := inventory{iso.a}
-	v4, v6 := splitFamilies(addrs)
-	ids := map[string]bool{}
-	elastic := map[netip.Addr]bool{}
-	private := "addresses.private-ip-address"
-	if err := inv.interfaceHolders(ctx, private, v4, ids); err != nil {
-		return nil, err
-	}
-	if err := inv.ipv6Holders(ctx, v6, ids); err != nil {
-		return nil, err
-	}
-	if err := inv.elasticHolders(ctx, v4, ids, elastic); err != nil {
-		return nil, err
-	}
-	if err := inv.publicHolders(ctx, v4, ids); err != nil {
+	ids, elastic, err := inv.holderIDs(ctx, addrs)
+	if err != nil {
 		return nil, err
 	}
 	out := map[netip.Addr][]respond.Instance{}
@@ -58,7 +46,7 @@ func (iso *Isolation) Instances(ctx context.Context,
 		return out, nil
 	}
 	in := &ec2.DescribeInstancesInput{InstanceIds: keys(ids)}
-	err := inv.eachInstance(ctx, in, func(i ec2types.Instance) {
+	err = inv.eachInstance(ctx, in, func(i ec2types.Instance) {
 		seen := instanceOf(i, elastic)
 		for _, a := range addrs {
 			if holds(seen, a) {
