@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
-	"net/http"
-	"os"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/emutest"
 )
 
 // TestDemoRunsEndToEnd runs the demo the README's first command runs, on
@@ -14,11 +12,7 @@ import (
 // observe answer matches the seed's truth, the isolation round trip
 // succeeds, and the five tiles print.
 func TestDemoRunsEndToEnd(t *testing.T) {
-	endpoint := os.Getenv("AWS_ENDPOINT_URL")
-	if !answers(endpoint) {
-		t.Skip("no AWS emulator answers at AWS_ENDPOINT_URL=" + endpoint +
-			"; run `go tool task test`")
-	}
+	emutest.Need(t)
 	t.Chdir(t.TempDir())
 	var out strings.Builder
 	if err := run(t.Context(), &out, 3000); err != nil {
@@ -41,23 +35,4 @@ func TestDemoRunsEndToEnd(t *testing.T) {
 				got, tt.count, text)
 		}
 	}
-}
-
-// answers reports whether something answers HTTP at url.
-func answers(url string) bool {
-	if url == "" {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return true
 }

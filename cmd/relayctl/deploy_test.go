@@ -14,31 +14,18 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/emutest"
 )
 
 // emulator returns the AWS configuration of the emulator at
 // AWS_ENDPOINT_URL, or skips the test when none answers.
 func emulator(t *testing.T) aws.Config {
 	t.Helper()
-	endpoint := os.Getenv("AWS_ENDPOINT_URL")
-	c := http.Client{Timeout: 2 * time.Second}
-	resp, err := c.Get(endpoint)
-	if endpoint == "" || err != nil {
-		t.Skip("no AWS emulator answers at AWS_ENDPOINT_URL=" + endpoint +
-			"; run `go tool task test`, or start one with " +
-			"`go run ./localstack/emulator start`")
-	}
-	resp.Body.Close()
-	cfg, err := config.LoadDefaultConfig(context.Background(),
-		config.WithRegion("us-east-1"))
-	if err != nil {
-		t.Fatalf("load AWS configuration: %v", err)
-	}
-	return cfg
+	return emutest.Config(t)
 }
 
 // uniqueProject is a project name no other test run uses.

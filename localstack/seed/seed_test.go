@@ -4,13 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/http"
 	"net/netip"
 	"os"
 	"reflect"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -18,25 +16,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/emutest"
 )
 
 // emulatorConfig returns an AWS config for the emulator at
 // AWS_ENDPOINT_URL, or skips the test when none answers there.
 func emulatorConfig(t *testing.T) aws.Config {
 	t.Helper()
-	endpoint := os.Getenv("AWS_ENDPOINT_URL")
-	hint := "start it with `go run ./localstack/emulator start` and export " +
-		"AWS_ENDPOINT_URL=http://127.0.0.1:4566"
-	if endpoint == "" {
-		t.Skip("AWS_ENDPOINT_URL is unset; " + hint)
-	}
-	probe := &http.Client{Timeout: 2 * time.Second}
-	resp, err := probe.Get(endpoint)
-	if err != nil {
-		t.Skipf("no emulator answers at %s (%v); %s", endpoint, err, hint)
-	}
-	resp.Body.Close()
-
+	emutest.Need(t)
 	region := cmpOr(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"), "us-east-1")
 	cfg, err := config.LoadDefaultConfig(t.Context(),
 		config.WithRegion(region),

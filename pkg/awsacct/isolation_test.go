@@ -3,8 +3,6 @@ package awsacct
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -16,6 +14,8 @@ import (
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/respond"
 	"github.com/aws-vpc-flow-relay/relay/pkg/settings"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/emutest"
 )
 
 func TestRespondInstance(t *testing.T) {
@@ -60,14 +60,7 @@ func TestRespondInstance(t *testing.T) {
 // or skips the test when none answers.
 func emulatorAccount(t *testing.T) *Account {
 	t.Helper()
-	url := os.Getenv("AWS_ENDPOINT_URL")
-	c := http.Client{Timeout: 2 * time.Second}
-	resp, err := c.Get(url)
-	if url == "" || err != nil {
-		t.Skip("no AWS emulator answers at AWS_ENDPOINT_URL=" + url +
-			"; start one with `go run ./localstack/emulator start`")
-	}
-	resp.Body.Close()
+	emutest.Need(t)
 	a, err := (&Opener{}).Open(t.Context(), settings.Settings{Region: "us-east-1",
 		AccessKey: "AKIAEMULATORTEST0001", SecretKey: "test"})
 	if err != nil {

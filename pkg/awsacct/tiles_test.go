@@ -9,14 +9,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
@@ -31,6 +29,8 @@ import (
 	"github.com/aws-vpc-flow-relay/relay/pkg/observe"
 	"github.com/aws-vpc-flow-relay/relay/pkg/settings"
 	"github.com/aws-vpc-flow-relay/relay/pkg/tiles"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/emutest"
 )
 
 // fakeAWS answers the tiles' calls over real HTTP from a table of canned
@@ -319,22 +319,14 @@ func TestSummaryFollowsPages(t *testing.T) {
 // seedSmallAccount seeds a fresh emulator account, or skips without one.
 func seedSmallAccount(t *testing.T, ctx context.Context) (*seed.TileTruth, settings.Settings) {
 	t.Helper()
-	endpoint := os.Getenv("AWS_ENDPOINT_URL")
-	if endpoint == "" {
-		t.Skip("no AWS emulator: set AWS_ENDPOINT_URL after " +
-			"`go run ./localstack/emulator start`")
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := emutest.Config(t)
 	id, err := seed.NewAccountID()
 	if err != nil {
 		t.Fatal(err)
 	}
 	acct, role, err := seed.AssumeAccount(ctx, cfg, id, "relay")
 	if err != nil {
-		t.Skipf("no AWS emulator answers at %s: %v", endpoint, err)
+		t.Fatalf("assume a fresh emulator account: %v", err)
 	}
 	truth, err := seed.Tiles(ctx, acct, seed.TileOptions{Prefix: "acct-",
 		Instances: 13, RESTAPIs: 7, HTTPAPIs: 5, Buckets: 3})

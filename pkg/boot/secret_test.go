@@ -3,7 +3,6 @@ package boot
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/emutest"
 )
 
 // testSecret is stored in the emulator; no error may show it.
@@ -22,20 +23,7 @@ const testSecret = "Zq8secretValueThatMustNotLeak0123456789abcdefghijklmnopqrstu
 // emulator at AWS_ENDPOINT_URL, or skips the test when none answers.
 func emulatorSSM(t *testing.T) (*ssm.Client, aws.Config) {
 	t.Helper()
-	endpoint := os.Getenv("AWS_ENDPOINT_URL")
-	c := http.Client{Timeout: 2 * time.Second}
-	resp, err := c.Get(endpoint)
-	if endpoint == "" || err != nil {
-		t.Skip("no AWS emulator answers at AWS_ENDPOINT_URL=" + endpoint +
-			"; run `go tool task test`, or start one with " +
-			"`go run ./localstack/emulator start`")
-	}
-	resp.Body.Close()
-	cfg, err := config.LoadDefaultConfig(context.Background(),
-		config.WithRegion("us-east-1"))
-	if err != nil {
-		t.Fatalf("load AWS configuration: %v", err)
-	}
+	cfg := emutest.Config(t)
 	return ssm.NewFromConfig(cfg), cfg
 }
 

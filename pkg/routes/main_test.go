@@ -20,6 +20,8 @@ import (
 	"github.com/aws-vpc-flow-relay/relay/pkg/boot"
 	"github.com/aws-vpc-flow-relay/relay/pkg/localhttp"
 	"github.com/aws-vpc-flow-relay/relay/pkg/routes"
+
+	"github.com/aws-vpc-flow-relay/relay/localstack/emutest"
 )
 
 // The integration tests share one seeded account and one local relay.
@@ -65,11 +67,7 @@ func TestMain(m *testing.M) {
 // setUp seeds the emulator and starts the relay, or notes why the
 // integration tests must skip.
 func setUp() (func(), error) {
-	endpoint := os.Getenv("AWS_ENDPOINT_URL")
-	if !answers(endpoint) {
-		skipWhy = "no AWS emulator answers at AWS_ENDPOINT_URL=" + endpoint +
-			"; run `go tool task test`, or start one with " +
-			"`go run ./localstack/emulator start`"
+	if skipWhy = emutest.SkipReason(); skipWhy != "" {
 		return func() {}, nil
 	}
 	ctx := context.Background()
@@ -102,20 +100,6 @@ func startRelay() (func(), error) {
 	srv := localhttp.NewServer(r.Router(routes.All(r.Deps)...))
 	go func() { _ = srv.Serve(ln) }()
 	return func() { _ = srv.Close() }, nil
-}
-
-// answers reports whether an HTTP server answers at url.
-func answers(url string) bool {
-	if url == "" {
-		return false
-	}
-	c := http.Client{Timeout: 2 * time.Second}
-	resp, err := c.Get(url)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return true
 }
 
 // needEmulator skips a test that needs the seeded emulator when absent.
