@@ -60,7 +60,7 @@ func (a *Account) CountFlows(ctx context.Context, logGroup string, w tiles.Windo
 	scanCtx, cancel := context.WithDeadline(ctx, flowDeadline(ctx))
 	defer cancel()
 
-	windows := splitWindow(observe.Window{From: w.From, To: w.To}, flowWindows)
+	windows := observe.Window{From: w.From, To: w.To}.Split(flowWindows)
 	counts := make([]FlowCount, len(windows))
 	errs := make([]error, len(windows))
 	var wg sync.WaitGroup
@@ -103,7 +103,7 @@ func (f flows) countWindow(ctx context.Context, w observe.Window,
 	var c FlowCount
 	var rec flowlog.Record
 	visit := func(_ int64, msg []byte) error {
-		if err := parseAny(formats, bytes.TrimSpace(msg), &rec); err != nil {
+		if err := flowlog.ParseAny(formats, bytes.TrimSpace(msg), &rec); err != nil {
 			c.Totals.Malformed++
 			return nil
 		}
@@ -118,23 +118,10 @@ func (f flows) countWindow(ctx context.Context, w observe.Window,
 	return c, nil
 }
 
-// parseAny reads line in the first format it fits.
-func parseAny(formats []flowlog.Format, line []byte, r *flowlog.Record) error {
-	var err error
-	for i := range formats {
-		if err = formats[i].Parse(line, r); err == nil {
-			return nil
-		}
-	}
-	return err
-}
-
 // countable reports whether records of format f can be counted: they
 // name both ends and the action.
 func countable(f flowlog.Format) bool {
-	return (f.Has(flowlog.FieldSrcAddr) || f.Has(flowlog.FieldPktSrcAddr)) &&
-		(f.Has(flowlog.FieldDstAddr) || f.Has(flowlog.FieldPktDstAddr)) &&
-		f.Has(flowlog.FieldAction)
+	return f.HasAddresses() && f.Has(flowlog.FieldAction)
 }
 
 // flowDeadline is when counting must stop: the context's deadline less a
@@ -144,22 +131,4 @@ func flowDeadline(ctx context.Context) time.Time {
 		return d.Add(-flowReserve)
 	}
 	return time.Now().Add(25 * time.Second)
-}
-
-// splitWindow cuts w into n windows of equal length, newest first.
-func splitWindow(w observe.Window, n int) []observe.Window {
-	step := w.To.Sub(w.From) / time.Duration(n)
-	if step <= 0 {
-		return []observe.Window{w}
-	}
-	out := make([]observe.Window, 0, n)
-	for i := range n {
-		win := observe.Window{From: w.To.Add(-time.Duration(i+1) * step),
-			To: w.To.Add(-time.Duration(i) * step)}
-		if i == n-1 {
-			win.From = w.From
-		}
-		out = append(out, win)
-	}
-	return out
 }

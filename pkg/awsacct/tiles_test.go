@@ -270,7 +270,7 @@ func TestCountFlowsIsPartialAtTheDeadline(t *testing.T) {
 
 func TestSplitWindow(t *testing.T) {
 	to := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
-	w := splitWindow(observeWindow(to.Add(-10*time.Hour), to), 4)
+	w := observeWindow(to.Add(-10*time.Hour), to).Split(4)
 	if len(w) != 4 || w[0].To != to || w[3].From != to.Add(-10*time.Hour) {
 		t.Fatalf("got %v", w)
 	}

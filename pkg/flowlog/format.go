@@ -137,6 +137,13 @@ func (f Format) Has(field Field) bool {
 	return f.set.has(field)
 }
 
+// HasAddresses reports whether records of the format name both ends of a
+// flow, by interface or packet-level address.
+func (f Format) HasAddresses() bool {
+	return (f.Has(FieldSrcAddr) || f.Has(FieldPktSrcAddr)) &&
+		(f.Has(FieldDstAddr) || f.Has(FieldPktDstAddr))
+}
+
 // Len returns the number of fields, unknown ones included: the number of
 // values in each record.
 func (f Format) Len() int {

@@ -184,3 +184,42 @@ func TestFormatSharedByGoroutines(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAny(t *testing.T) {
+	v5 := mustFormat(t, benchV5Format)
+	tests := []struct {
+		name    string
+		formats []Format
+		line    string
+		want    error
+	}{
+		{"second format fits", []Format{v5, DefaultFormat}, benchV2, nil},
+		{"no format fits", []Format{v5, DefaultFormat}, "not a record", ErrFieldCount},
+		{"no format at all", nil, benchV2, ErrFormat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Record
+			if err := ParseAny(tt.formats, []byte(tt.line), &r); !errors.Is(err, tt.want) {
+				t.Errorf("ParseAny: got %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHasAddresses(t *testing.T) {
+	tests := []struct {
+		format string
+		want   bool
+	}{
+		{defaultLogFormat, true},
+		{"${pkt-srcaddr} ${pkt-dstaddr} ${action}", true},
+		{"${srcaddr} ${pkt-dstaddr}", true},
+		{"${srcaddr} ${action}", false},
+	}
+	for _, tt := range tests {
+		if got := mustFormat(t, tt.format).HasAddresses(); got != tt.want {
+			t.Errorf("HasAddresses(%q) = %v, want %v", tt.format, got, tt.want)
+		}
+	}
+}

@@ -97,6 +97,20 @@ func (f *Format) Parse(line []byte, r *Record) error {
 	return nil
 }
 
+// ParseAny fills r from line in the first of formats the line fits, and
+// returns the error of the last format otherwise; a log group may hold
+// records of several formats. With no format it returns an error
+// wrapping ErrFormat.
+func ParseAny(formats []Format, line []byte, r *Record) error {
+	err := error(errNoFormat)
+	for i := range formats {
+		if err = formats[i].Parse(line, r); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
 // fill reads the value of each field of f from line into r, and returns
 // the index past the last value.
 func (f *Format) fill(line []byte, r *Record) (int, error) {

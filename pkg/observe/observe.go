@@ -105,7 +105,7 @@ func Run(ctx context.Context, inv Inventory, src FlowSource, req Request) (Resul
 	if err != nil {
 		return Result{}, fmt.Errorf("read flow log formats of %s: %w", req.LogGroup, err)
 	}
-	if !slices.ContainsFunc(formats, hasAddresses) {
+	if !slices.ContainsFunc(formats, flowlog.Format.HasAddresses) {
 		return Result{}, failure.New(failure.InvalidArgument,
 			"the flow log format of %s records no addresses", req.LogGroup)
 	}
@@ -144,7 +144,7 @@ func search(ctx context.Context, src FlowSource, formats []flowlog.Format,
 	scanCtx, cancel := context.WithDeadline(ctx, deadline(ctx, req.Now))
 	defer cancel()
 
-	windows := split(Window{From: req.Now.Add(-req.Lookback), To: req.Now},
+	windows := Window{From: req.Now.Add(-req.Lookback), To: req.Now}.Split(
 		orDefault(req.Parallel, DefaultParallel))
 	agg, counts, err := scanAll(scanCtx, src, formats, newMatcher(subjects),
 		windows, orDefault(req.MaxGroups, DefaultMaxGroups))
@@ -171,13 +171,6 @@ func search(ctx context.Context, src FlowSource, formats []flowlog.Format,
 		}
 	}
 	return agg, nil
-}
-
-// hasAddresses reports whether records of format f name their source and
-// destination.
-func hasAddresses(f flowlog.Format) bool {
-	return (f.Has(flowlog.FieldSrcAddr) || f.Has(flowlog.FieldPktSrcAddr)) &&
-		(f.Has(flowlog.FieldDstAddr) || f.Has(flowlog.FieldPktDstAddr))
 }
 
 // deadline is when the search must stop: the context's deadline less a

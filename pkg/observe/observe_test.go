@@ -297,7 +297,7 @@ func TestRunEvictsOldestGroups(t *testing.T) {
 
 func TestSplitCoversWindow(t *testing.T) {
 	w := Window{From: now.Add(-7 * 24 * time.Hour), To: now}
-	parts := split(w, 4)
+	parts := w.Split(4)
 	if len(parts) != 4 || parts[0].To != w.To || parts[3].From != w.From {
 		t.Fatalf("split %v, want 4 windows from %v to %v", parts, w.From, w.To)
 	}
@@ -368,5 +368,12 @@ func TestBusySubjectDoesNotCrowdOutQuietOne(t *testing.T) {
 	}
 	if len(res.Truncations) != 1 || !strings.HasPrefix(res.Truncations[0], "10.0.1.5:") {
 		t.Errorf("truncations %q, want one naming the busy subject", res.Truncations)
+	}
+}
+
+func TestSplitKeepsAWindowTooShortToCut(t *testing.T) {
+	w := Window{From: now.Add(-2 * time.Nanosecond), To: now}
+	if parts := w.Split(4); len(parts) != 1 || parts[0] != w {
+		t.Errorf("Split(4) of a 2 ns window = %v, want the window whole", parts)
 	}
 }

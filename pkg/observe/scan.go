@@ -35,21 +35,23 @@ func (c *ScanCounts) add(o ScanCounts) {
 	c.Windows += o.Windows
 }
 
-// split cuts w into n windows of equal length, newest first, so that the
-// newest records are searched first when time runs short.
-func split(w Window, n int) []Window {
-	span := w.To.Sub(w.From)
-	if n < 1 || span <= 0 {
+// Split cuts w into n windows of equal length, newest first, so that the
+// newest records are read first when time runs short. The last window
+// takes what the division leaves; a window too short to cut, or n below
+// 2, comes back whole.
+func (w Window) Split(n int) []Window {
+	step := w.To.Sub(w.From) / time.Duration(max(n, 1))
+	if n < 2 || step <= 0 {
 		return []Window{w}
 	}
-	step := span / time.Duration(n)
 	out := make([]Window, 0, n)
-	for to := w.To; to.After(w.From); to = to.Add(-step) {
-		from := to.Add(-step)
-		if from.Before(w.From) || len(out) == n-1 {
-			from = w.From
+	for i := range n {
+		win := Window{From: w.To.Add(-time.Duration(i+1) * step),
+			To: w.To.Add(-time.Duration(i) * step)}
+		if i == n-1 {
+			win.From = w.From
 		}
-		out = append(out, Window{From: from, To: to})
+		out = append(out, win)
 	}
 	return out
 }
@@ -107,7 +109,7 @@ func scanWindow(ctx context.Context, src FlowSource, formats []flowlog.Format,
 	var rec flowlog.Record
 	var hits [2]hit
 	visit := func(timestamp int64, message []byte) error {
-		if !counts.usable(parse(formats, bytes.TrimSpace(message), &rec), &rec) {
+		if !counts.usable(flowlog.ParseAny(formats, bytes.TrimSpace(message), &rec), &rec) {
 			return nil
 		}
 		n := m.match(&rec, &hits)
@@ -129,17 +131,6 @@ func scanWindow(ctx context.Context, src FlowSource, formats []flowlog.Format,
 	}
 	counts.WindowsDone = 1
 	return agg, counts, nil
-}
-
-// parse reads line in the first format it fits.
-func parse(formats []flowlog.Format, line []byte, r *flowlog.Record) error {
-	var err error
-	for i := range formats {
-		if err = formats[i].Parse(line, r); err == nil {
-			return nil
-		}
-	}
-	return err
 }
 
 // usable tallies the outcome of parsing one record and reports whether
