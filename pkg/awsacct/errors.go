@@ -61,3 +61,12 @@ func shorten(s string) string {
 	}
 	return s
 }
+
+// errorCode returns the AWS error code in err's chain, or "".
+func errorCode(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	return ""
+}

@@ -2,14 +2,12 @@ package awsacct
 
 import (
 	"context"
-	"errors"
 	"net/netip"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
 	"github.com/aws-vpc-flow-relay/relay/pkg/respond"
@@ -170,13 +168,4 @@ func (iso *Isolation) DeleteTags(ctx context.Context, instanceID string,
 	_, err := iso.a.EC2.DeleteTags(ctx, &ec2.DeleteTagsInput{
 		Resources: []string{instanceID}, Tags: list})
 	return classify(err, "ec2:DeleteTags")
-}
-
-// errorCode returns the AWS error code in err's chain, or "".
-func errorCode(err error) string {
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		return api.ErrorCode()
-	}
-	return ""
 }

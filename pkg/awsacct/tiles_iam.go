@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/aws-vpc-flow-relay/relay/pkg/failure"
 	"github.com/aws-vpc-flow-relay/relay/pkg/tiles"
@@ -71,13 +70,10 @@ func (a *Account) reportReady(ctx context.Context) (bool, error) {
 // in progress is ErrReportNotReady, so that the caller asks for it again.
 func (a *Account) getReport(ctx context.Context) ([]byte, error) {
 	out, err := a.IAM.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		switch api.ErrorCode() {
-		case "ReportInProgress", "ReportNotPresent", "ReportExpired":
-			return nil, fmt.Errorf("get credential report: %s: %w",
-				api.ErrorCode(), ErrReportNotReady)
-		}
+	switch code := errorCode(err); code {
+	case "ReportInProgress", "ReportNotPresent", "ReportExpired":
+		return nil, fmt.Errorf("get credential report: %s: %w", code,
+			ErrReportNotReady)
 	}
 	if err != nil {
 		return nil, classify(err, "iam:GetCredentialReport")
