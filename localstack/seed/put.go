@@ -2,9 +2,11 @@ package seed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -76,6 +78,7 @@ func writeStream(
 	group, stream string,
 	events []event,
 ) error {
+	written := 0
 	for _, batch := range batches(events) {
 		in := &cloudwatchlogs.PutLogEventsInput{
 			LogGroupName:  aws.String(group),
@@ -87,7 +90,7 @@ func writeStream(
 				Timestamp: aws.Int64(e.timestamp), Message: aws.String(e.message),
 			}
 		}
-		out, err := logs.PutLogEvents(ctx, in)
+		out, err := putOnce(ctx, logs, in, written)
 		if err != nil {
 			return fmt.Errorf("put %d events to %s/%s: %w",
 				len(batch), group, stream, err)
@@ -99,6 +102,60 @@ func writeStream(
 				aws.ToInt32(r.TooNewLogEventStartIndex),
 				aws.ToInt32(r.ExpiredLogEventEndIndex))
 		}
+		written += len(batch)
 	}
 	return nil
+}
+
+// putAttempts bounds the tries of one batch.
+const putAttempts = 3
+
+// putOnce writes one batch exactly once. PutLogEvents is not idempotent:
+// the SDK retrying a call whose answer was lost would store the batch
+// twice and break the truth's counts. So the SDK does not retry it here;
+// after a failed call the stream's events are counted, and the batch is
+// sent again only if it did not land. before is how many events the
+// stream held before the batch.
+func putOnce(ctx context.Context, logs *cloudwatchlogs.Client,
+	in *cloudwatchlogs.PutLogEventsInput, before int) (*cloudwatchlogs.PutLogEventsOutput, error) {
+	noRetry := func(o *cloudwatchlogs.Options) { o.Retryer = aws.NopRetryer{} }
+	var err error
+	for range putAttempts {
+		var out *cloudwatchlogs.PutLogEventsOutput
+		if out, err = logs.PutLogEvents(ctx, in, noRetry); err == nil {
+			return out, nil
+		}
+		held, cerr := streamEvents(ctx, logs, in.LogGroupName, in.LogStreamName)
+		switch {
+		case cerr != nil:
+			return nil, errors.Join(err, cerr)
+		case held == before+len(in.LogEvents):
+			return &cloudwatchlogs.PutLogEventsOutput{}, nil
+		case held != before:
+			return nil, fmt.Errorf("the stream holds %d events, want %d or %d "+
+				"after a failed put: %w", held, before, before+len(in.LogEvents), err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return nil, err
+}
+
+// streamEvents counts the events of a log stream, following every page.
+func streamEvents(ctx context.Context, logs *cloudwatchlogs.Client,
+	group, stream *string) (int, error) {
+	in := &cloudwatchlogs.GetLogEventsInput{LogGroupName: group,
+		LogStreamName: stream, StartFromHead: aws.Bool(true)}
+	n := 0
+	for {
+		out, err := logs.GetLogEvents(ctx, in)
+		if err != nil {
+			return 0, fmt.Errorf("count the events of %s: %w", aws.ToString(stream), err)
+		}
+		n += len(out.Events)
+		if len(out.Events) == 0 || aws.ToString(out.NextForwardToken) ==
+			aws.ToString(in.NextToken) {
+			return n, nil
+		}
+		in.NextToken = out.NextForwardToken
+	}
 }
